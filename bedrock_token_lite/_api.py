@@ -1,0 +1,74 @@
+"""The drop-in API of ``aws_bedrock_token_generator``: ``provide_token`` and
+``BedrockTokenGenerator``."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any, Mapping, Optional, Union
+
+from ._errors import InvalidParameterError, NoCredentialsError
+from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, check_region, expiry_seconds, generate_token
+
+__all__ = ["BedrockTokenGenerator", "provide_token", "resolve_region_from_env"]
+
+
+def resolve_region_from_env(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """``AWS_REGION``, then ``AWS_DEFAULT_REGION`` (first non-empty), else ``None``."""
+    env = os.environ if environ is None else environ
+    return env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
+
+
+def _default_credentials(profile: Optional[str]) -> Any:
+    from ._env import EnvProvider
+
+    if profile is not None:
+        return None  # an explicit profile skips the environment (botocore rule)
+    return EnvProvider().load()
+
+
+def provide_token(
+    region: Optional[str] = None,
+    aws_credentials_provider: Any = None,
+    expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
+    *,
+    profile: Optional[str] = None,
+) -> str:
+    """Generate a Bedrock short-term API key, as ``aws_bedrock_token_generator.provide_token``.
+
+    ``region`` defaults to ``AWS_REGION``, then ``AWS_DEFAULT_REGION``.
+    ``aws_credentials_provider`` is anything with ``.load()`` (a botocore
+    provider, or one of ours); by default the credential chain is used.
+    ``expiry`` is at most 12 hours.
+
+    Raises ``InvalidParameterError`` (a ``ValueError``) for a missing or invalid
+    region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
+    credentials can be found.
+    """
+    region = region or resolve_region_from_env()
+    if not region:
+        raise InvalidParameterError(
+            "Region must be provided or set via the AWS_REGION environment variable. "
+            "Pass region='us-east-1' (for example) or set AWS_REGION or AWS_DEFAULT_REGION."
+        )
+    check_region(region)
+    expiry_seconds(expiry)
+    if aws_credentials_provider is not None:
+        credentials = aws_credentials_provider.load()
+    else:
+        credentials = _default_credentials(profile)
+    if credentials is None:
+        raise NoCredentialsError()
+    return generate_token(credentials, region, expiry=expiry)
+
+
+class BedrockTokenGenerator:
+    """The 1.0 API of the official generator: always 12-hour tokens."""
+
+    def get_token(self, credentials: Any, region: str) -> str:
+        """Return a 12-hour token for ``credentials`` in ``region``."""
+        if not credentials:
+            raise InvalidParameterError("Credentials cannot be None")
+        if not region or not isinstance(region, str):
+            raise InvalidParameterError("Region must be a non-empty string")
+        return generate_token(credentials, region, expiry=MAX_EXPIRY_SECONDS)

@@ -1,0 +1,150 @@
+"""The pure core: credentials, region, expiry and an instant in, token out."""
+
+from __future__ import annotations
+
+from binascii import b2a_base64
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional, Tuple, Union
+
+from . import sigv4
+from ._errors import InvalidParameterError
+
+__all__ = ["DEFAULT_EXPIRY", "MAX_EXPIRY_SECONDS", "TOKEN_PREFIX", "generate_token"]
+
+TOKEN_PREFIX = "bedrock-api-key-"
+TOKEN_VERSION = "&Version=1"
+BEDROCK_HOST = "bedrock.amazonaws.com"
+SERVICE = "bedrock"
+MAX_EXPIRY_SECONDS = 43200
+DEFAULT_EXPIRY = timedelta(hours=12)
+
+_LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_valid_regions: set[str] = set()
+
+
+def check_region(region: object) -> str:
+    """Return ``region`` if it is a valid host label (botocore's client rule), else raise."""
+    if region.__class__ is str and region in _valid_regions:
+        return region  # type: ignore[return-value,unused-ignore]
+    if not isinstance(region, str) or not region:
+        raise InvalidParameterError(
+            "Region must be a non-empty string such as 'us-east-1', got %r" % (region,)
+        )
+    if (
+        len(region) > 63
+        or not _LABEL_CHARS.issuperset(region)
+        or region[0] == "-"
+        or region[-1] == "-"
+    ):
+        raise InvalidParameterError(
+            "Provided region_name %r doesn't match a supported format: a region is 1-63 "
+            "letters, digits and inner hyphens, such as 'us-east-1'" % (region,)
+        )
+    if len(_valid_regions) < 256:
+        _valid_regions.add(region)
+    return region
+
+
+def expiry_seconds(expiry: Union[timedelta, int, float]) -> int:
+    """Whole seconds in ``expiry`` (1..43200), truncated as the official generator does."""
+    if isinstance(expiry, timedelta):
+        seconds = expiry.total_seconds()
+    elif isinstance(expiry, (int, float)) and not isinstance(expiry, bool):
+        seconds = float(expiry)
+    else:
+        raise InvalidParameterError(
+            "Token expiry must be a datetime.timedelta or a number of seconds, got %s"
+            % type(expiry).__name__
+        )
+    if not 0 < seconds <= MAX_EXPIRY_SECONDS:
+        raise InvalidParameterError(
+            "Token expiry must be greater than zero and less than or equal to 12 hours "
+            "(43200 seconds), got %r seconds" % (seconds,)
+        )
+    whole = int(seconds)
+    if whole < 1:
+        raise InvalidParameterError(
+            "Token expiry must be at least 1 second: %r seconds truncates to 0, which "
+            "would make a token that is already expired" % (seconds,)
+        )
+    return whole
+
+
+def credential_values(credentials: Any) -> Tuple[str, str, Optional[str]]:
+    """(access key, secret key, token) from a single snapshot of ``credentials``."""
+    if credentials is None:
+        raise InvalidParameterError("Credentials cannot be None")
+    try:
+        access_key, secret_key, token = sigv4._credential_values(credentials)
+    except TypeError as exc:
+        raise InvalidParameterError(str(exc)) from None
+    if not access_key:
+        raise InvalidParameterError("credentials have an empty access key id")
+    if not secret_key:
+        raise InvalidParameterError("credentials have an empty secret access key")
+    return access_key, secret_key, token
+
+
+def generate_token(
+    credentials: Any,
+    region: str,
+    *,
+    expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
+    now: Optional[datetime] = None,
+) -> str:
+    """Return a Bedrock short-term API key for ``credentials`` in ``region``.
+
+    ``credentials`` is anything with ``access_key``, ``secret_key`` and ``token``
+    (ours or botocore's); botocore refreshable credentials are read once through
+    ``get_frozen_credentials()``.  ``expiry`` is a timedelta or whole seconds,
+    1 to 43200.  ``now`` (timezone-aware) is the signing instant, default the
+    current time.
+
+    The result is byte-identical to the official generator's: the presigned
+    ``POST https://bedrock.amazonaws.com/?Action=CallWithBearerToken`` without
+    its scheme, plus ``&Version=1``, base64-encoded, after ``bedrock-api-key-``.
+    """
+    access_key, secret_key, token = credential_values(credentials)
+    region = check_region(region)
+    expires = expiry_seconds(expiry)
+    if now is None:
+        now = datetime.now(timezone.utc)
+    else:
+        try:
+            now = sigv4._utc(now)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(str(exc)) from None
+    amz_date = sigv4._amz_date(now)
+    date = amz_date[:8]
+    scope = date + "/" + region + "/bedrock/aws4_request"
+    query = (
+        "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
+        + sigv4.uri_encode(access_key)
+        + "%2F"
+        + date
+        + "%2F"
+        + region
+        + "%2Fbedrock%2Faws4_request&X-Amz-Date="
+        + amz_date
+        + "&X-Amz-Expires="
+        + str(expires)
+    )
+    # Canonical order sorts X-Amz-Security-Token before X-Amz-SignedHeaders;
+    # the URL (botocore's order) puts it after.
+    if token is None:
+        canonical_query = url_query = query + "&X-Amz-SignedHeaders=host"
+    else:
+        encoded_token = "&X-Amz-Security-Token=" + sigv4.uri_encode(token)
+        canonical_query = query + encoded_token + "&X-Amz-SignedHeaders=host"
+        url_query = query + "&X-Amz-SignedHeaders=host" + encoded_token
+    canonical_request = (
+        "POST\n/\n"
+        + canonical_query
+        + "\nhost:bedrock.amazonaws.com\n\nhost\n"
+        + sigv4.EMPTY_SHA256
+    )
+    string_to_sign = sigv4._string_to_sign(amz_date, scope, canonical_request)
+    key = sigv4._cached_signing_key(access_key, secret_key, date, region, SERVICE)
+    signature = sigv4._signature(key, string_to_sign)
+    url = BEDROCK_HOST + "/?" + url_query + "&X-Amz-Signature=" + signature + TOKEN_VERSION
+    return TOKEN_PREFIX + b2a_base64(url.encode("utf-8"), newline=False).decode("ascii")

@@ -1,0 +1,596 @@
+"""AWS Signature Version 4 signing with nothing but the Python standard library.
+
+This module is self-contained: it imports only the standard library and nothing
+from the rest of ``bedrock_token_lite``, so it can be copied into another
+project as a single file.
+
+Two entry points, both pure functions of their arguments:
+
+* :func:`sign` signs a request with an ``Authorization`` header;
+* :func:`presign` signs a request with query parameters (a presigned URL).
+
+With their default settings both reproduce botocore's ``SigV4Auth`` and
+``SigV4QueryAuth`` byte for byte: path normalisation and encoding, query
+canonicalisation, header trimming/folding/joining, the never-signed header
+list, the host taken from the URL, the payload hash and the order of the
+presigned URL's parameters.  Three settings botocore lacks
+(``normalize_path=False``, ``sign_session_token=False`` and
+``content_sha256_header=True``) plus ``payload_hash`` cover the rest of the
+public AWS SigV4 test suite.
+
+One deliberate difference: when presigning, botocore keeps only the first
+value of a repeated query key and reads ``+`` as a space.  Both contradict the
+SigV4 specification; here every query pair is kept, in order, and ``+`` is a
+literal plus sign.
+
+Nothing here logs, and the :class:`Signed` result does not show its signature
+or URL in its ``repr``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Protocol
+
+    class CredentialsLike(Protocol):
+        """Anything with ``access_key``, ``secret_key`` and ``token``."""
+
+        @property
+        def access_key(self) -> str: ...
+
+        @property
+        def secret_key(self) -> str: ...
+
+        @property
+        def token(self) -> Optional[str]: ...
+
+
+__all__ = [
+    "ALGORITHM",
+    "EMPTY_SHA256",
+    "UNSIGNED_PAYLOAD",
+    "Signed",
+    "presign",
+    "sign",
+    "sha256_hex",
+    "signing_key",
+    "uri_encode",
+]
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+
+#: Headers botocore never signs (hop-by-hop headers, and ones proxies rewrite).
+NEVER_SIGNED = frozenset(
+    (
+        "connection",
+        "expect",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "user-agent",
+        "x-amzn-trace-id",
+    )
+)
+_FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+Header = Tuple[str, str]
+
+# --------------------------------------------------------------------------
+# Percent-encoding
+# --------------------------------------------------------------------------
+
+_UNRESERVED = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~"
+_ESCAPES = tuple("%%%02X" % i for i in range(256))
+
+
+def _encoder(extra_safe: bytes) -> Callable[[str], str]:
+    safe = _UNRESERVED + extra_safe
+    table = [chr(i) if i in safe else _ESCAPES[i] for i in range(256)]
+    percent_first = b"%" not in safe
+
+    def encode(value: str) -> str:
+        raw = value.encode("utf-8")
+        unsafe = raw.translate(None, safe)
+        if not unsafe:
+            return value
+        if unsafe.isascii():
+            # Few distinct unsafe characters (typically '/', '+', '='): a handful
+            # of str.replace calls beats a per-character table lookup.
+            chars = set(unsafe)
+            if percent_first and 37 in chars:
+                chars.discard(37)
+                value = value.replace("%", "%25")
+            for byte in chars:
+                value = value.replace(chr(byte), _ESCAPES[byte])
+            return value
+        return "".join([table[b] for b in raw])
+
+    return encode
+
+
+#: Encode everything but ``A-Z a-z 0-9 - _ . ~`` (query keys and values).
+uri_encode = _encoder(b"")
+uri_encode.__doc__ = "Percent-encode ``value`` (UTF-8) leaving only ``A-Z a-z 0-9 - _ . ~``."
+_encode_path = _encoder(b"/")
+
+
+def _unquote_to_bytes(text: str) -> bytes:
+    """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal."""
+    if "%" not in text:
+        return text.encode("utf-8")
+    parts = text.encode("utf-8").split(b"%")
+    out = [parts[0]]
+    for part in parts[1:]:
+        try:
+            out.append(bytes((int(part[:2], 16),)) + part[2:] if len(part) >= 2 else b"%" + part)
+        except ValueError:
+            out.append(b"%" + part)
+    return b"".join(out)
+
+
+def _encode_bytes(raw: bytes) -> str:
+    return (
+        uri_encode(raw.decode("utf-8"))
+        if _is_utf8(raw)
+        else "".join([chr(b) if b in _UNRESERVED else _ESCAPES[b] for b in raw])
+    )
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# Time
+# --------------------------------------------------------------------------
+
+
+def _utc(now: datetime) -> datetime:
+    if not isinstance(now, datetime):
+        raise TypeError("now must be a datetime, not %s" % type(now).__name__)
+    offset = now.utcoffset()
+    if offset is None:
+        raise ValueError(
+            "now must be timezone-aware (for example datetime.now(timezone.utc)); "
+            "a naive datetime has no defined instant"
+        )
+    if offset:
+        return (now - offset).replace(tzinfo=timezone.utc)
+    return now
+
+
+def _amz_date(now: datetime) -> str:
+    return "%04d%02d%02dT%02d%02d%02dZ" % (
+        now.year,
+        now.month,
+        now.day,
+        now.hour,
+        now.minute,
+        now.second,
+    )
+
+
+def _http_date(now: datetime) -> str:
+    # email.utils.formatdate(timestamp) as botocore writes it, without importing email.
+    return "%s, %02d %s %04d %02d:%02d:%02d -0000" % (
+        _DAYS[now.weekday()],
+        now.day,
+        _MONTHS[now.month - 1],
+        now.year,
+        now.hour,
+        now.minute,
+        now.second,
+    )
+
+
+# --------------------------------------------------------------------------
+# Keys and signatures
+# --------------------------------------------------------------------------
+
+# hashlib and hmac load on first use, so importing this module stays cheap.
+
+_KEY_CACHE_SIZE = 64
+_key_cache: dict[Tuple[str, str, str, str], Tuple[str, bytes]] = {}
+
+
+def _hmac(key: bytes, msg: str) -> bytes:
+    import hmac
+
+    return hmac.digest(key, msg.encode("utf-8"), "sha256")
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
+    """Derive the SigV4 signing key for ``date`` (``YYYYMMDD``), region and service."""
+    k_date = _hmac(("AWS4" + secret_key).encode("utf-8"), date)
+    k_region = _hmac(k_date, region)
+    k_service = _hmac(k_region, service)
+    return _hmac(k_service, "aws4_request")
+
+
+def _cached_signing_key(
+    access_key: str, secret_key: str, date: str, region: str, service: str
+) -> bytes:
+    # Keyed by access key id, day, region and service; the secret is checked,
+    # not used as a key.  Bounded: emptied when full (a single atomic step, so
+    # no lock is needed; a day's worth of keys is a handful of entries).
+    slot = (access_key, date, region, service)
+    hit = _key_cache.get(slot)
+    if hit is not None and hit[0] == secret_key:
+        return hit[1]
+    key = signing_key(secret_key, date, region, service)
+    if len(_key_cache) >= _KEY_CACHE_SIZE:
+        _key_cache.clear()
+    _key_cache[slot] = (secret_key, key)
+    return key
+
+
+def _signature(key: bytes, string_to_sign: str) -> str:
+    return _hmac(key, string_to_sign).hex()
+
+
+def _credential_values(credentials: Any) -> Tuple[str, str, Optional[str]]:
+    frozen = getattr(credentials, "get_frozen_credentials", None)
+    if frozen is not None:
+        credentials = frozen()
+    try:
+        access_key = credentials.access_key
+        secret_key = credentials.secret_key
+        token = credentials.token
+    except AttributeError:
+        raise TypeError(
+            "credentials must have access_key, secret_key and token attributes, "
+            "not %s" % type(credentials).__name__
+        ) from None
+    if not isinstance(access_key, str) or not isinstance(secret_key, str):
+        raise TypeError("credentials.access_key and credentials.secret_key must be str")
+    if token is not None and not isinstance(token, str):
+        raise TypeError("credentials.token must be str or None")
+    return access_key, secret_key, token
+
+
+# --------------------------------------------------------------------------
+# Canonical pieces
+# --------------------------------------------------------------------------
+
+
+def _normalize_path(path: str) -> str:
+    # RFC 3986 remove_dot_segments, also collapsing empty segments, as botocore does.
+    if not path:
+        return "/"
+    out: List[str] = []
+    for segment in path.split("/"):
+        if segment and segment != ".":
+            if segment == "..":
+                if out:
+                    out.pop()
+            else:
+                out.append(segment)
+    first = "/" if path[0] == "/" else ""
+    last = "/" if path[-1] == "/" and out else ""
+    return first + "/".join(out) + last
+
+
+def _canonical_path(path: str, normalize: bool) -> str:
+    if normalize:
+        path = _normalize_path(path)
+    return _encode_path(path or "/")
+
+
+def _split_query(query: str, skip_empty: bool) -> List[Tuple[str, str]]:
+    pairs = []
+    for pair in query.split("&") if query else ():
+        if not pair and skip_empty:
+            continue
+        key, _, value = pair.partition("=")
+        pairs.append(
+            (_encode_bytes(_unquote_to_bytes(key)), _encode_bytes(_unquote_to_bytes(value)))
+        )
+    return pairs
+
+
+def _canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
+    return "&".join(["%s=%s" % kv for kv in sorted(pairs)])
+
+
+def _header_list(headers: HeadersInput) -> List[Header]:
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    out = []
+    for item in items:
+        name, value = item
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError("header names and values must be str, got %r" % (type(value).__name__,))
+        out.append((name, value))
+    return out
+
+
+def _without(headers: List[Header], lname: str) -> List[Header]:
+    return [h for h in headers if h[0].lower() != lname]
+
+
+def _find(headers: List[Header], lname: str) -> Optional[str]:
+    for name, value in headers:
+        if name.lower() == lname:
+            return value
+    return None
+
+
+def _host_from_url(scheme: str, netloc: str) -> str:
+    from urllib.parse import SplitResult
+
+    parts = SplitResult(scheme, netloc, "", "", "")
+    host = parts.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host
+    port = parts.port
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        host = "%s:%d" % (host, port)
+    return host
+
+
+def _signed_headers(
+    headers: List[Header], scheme: str, netloc: str
+) -> Tuple[str, str, List[Header]]:
+    """Return (canonical headers block, signed header list, headers that were signed)."""
+    grouped: dict[str, List[str]] = {}
+    signed: List[Header] = []
+    for name, value in headers:
+        lname = name.lower()
+        if lname in NEVER_SIGNED:
+            continue
+        grouped.setdefault(lname, []).append(value)
+        signed.append((name, value))
+    if "host" not in grouped:
+        host = _host_from_url(scheme, netloc)
+        grouped["host"] = [host]
+        signed.append(("host", host))
+    names = sorted(grouped)
+    block = "".join(
+        ["%s:%s\n" % (n, ",".join([" ".join(v.split()) for v in grouped[n]])) for n in names]
+    )
+    signed_names = ";".join(sorted(n.strip() for n in names))
+    return block, signed_names, signed
+
+
+def _payload_hash(
+    headers: List[Header], body: Union[bytes, str], payload_hash: Optional[str]
+) -> str:
+    if payload_hash is not None:
+        return payload_hash
+    given = _find(headers, "x-amz-content-sha256")
+    if given is not None:
+        return given
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if not body:
+        return EMPTY_SHA256
+    return sha256_hex(body)
+
+
+def _string_to_sign(amz_date: str, scope: str, canonical_request: str) -> str:
+    digest = sha256_hex(canonical_request.encode("utf-8"))
+    return "%s\n%s\n%s\n%s" % (ALGORITHM, amz_date, scope, digest)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+class Signed:
+    """The result of signing: what to send, and the intermediate strings.
+
+    Immutable.  Its ``repr`` hides the signature, URL and header values, since
+    a presigned URL is a credential.
+    """
+
+    __slots__ = ("url", "headers", "canonical_request", "string_to_sign", "signature")
+
+    url: str
+    headers: Tuple[Header, ...]
+    canonical_request: str
+    string_to_sign: str
+    signature: str
+
+    def __init__(
+        self,
+        url: str,
+        headers: Tuple[Header, ...],
+        canonical_request: str,
+        string_to_sign: str,
+        signature: str,
+    ) -> None:
+        for name, value in (
+            ("url", url),
+            ("headers", headers),
+            ("canonical_request", canonical_request),
+            ("string_to_sign", string_to_sign),
+            ("signature", signature),
+        ):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Signed is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Signed is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Signed):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, n) for n in self.__slots__))
+
+    def __repr__(self) -> str:
+        names = ", ".join(name for name, _ in self.headers)
+        return "Signed(url=<redacted>, headers=[%s], signature=<redacted>)" % names
+
+
+def sign(
+    method: str,
+    url: str,
+    *,
+    headers: HeadersInput = (),
+    body: Union[bytes, str] = b"",
+    credentials: CredentialsLike,
+    region: str,
+    service: str,
+    now: datetime,
+    normalize_path: bool = True,
+    sign_session_token: bool = True,
+    content_sha256_header: bool = False,
+    payload_hash: Optional[str] = None,
+) -> Signed:
+    """Sign a request with an ``Authorization`` header (botocore's ``SigV4Auth``).
+
+    Returns the full header list to send: the input headers, then ``X-Amz-Date``
+    (or a refreshed ``Date`` when the input had one), ``X-Amz-Security-Token``
+    when the credentials carry a non-empty token, optionally
+    ``x-amz-content-sha256``, and ``Authorization``.  ``url`` is returned as is.
+    """
+    from urllib.parse import urlsplit
+
+    access_key, secret_key, token = _credential_values(credentials)
+    now = _utc(now)
+    amz_date = _amz_date(now)
+    hdrs = _without(_header_list(headers), "authorization")
+    if _find(hdrs, "date") is not None:
+        hdrs = _without(_without(hdrs, "date"), "x-amz-date")
+        hdrs.append(("Date", _http_date(now)))
+    else:
+        hdrs = _without(hdrs, "x-amz-date")
+        hdrs.append(("X-Amz-Date", amz_date))
+    if token and sign_session_token:
+        hdrs = _without(hdrs, "x-amz-security-token")
+        hdrs.append(("X-Amz-Security-Token", token))
+    body_hash = _payload_hash(hdrs, body, payload_hash)
+    if content_sha256_header:
+        hdrs = _without(hdrs, "x-amz-content-sha256")
+        hdrs.append(("x-amz-content-sha256", body_hash))
+
+    parts = urlsplit(url)
+    block, signed_names, _ = _signed_headers(hdrs, parts.scheme, parts.netloc)
+    canonical_request = "\n".join(
+        (
+            method.upper(),
+            _canonical_path(parts.path, normalize_path),
+            _canonical_query(_split_query(parts.query, skip_empty=False)),
+            block,
+            signed_names,
+            body_hash,
+        )
+    )
+    date = amz_date[:8]
+    scope = "%s/%s/%s/aws4_request" % (date, region, service)
+    string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
+    key = _cached_signing_key(access_key, secret_key, date, region, service)
+    signature = _signature(key, string_to_sign)
+    hdrs.append(
+        (
+            "Authorization",
+            "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s"
+            % (ALGORITHM, access_key, scope, signed_names, signature),
+        )
+    )
+    if token and not sign_session_token:
+        hdrs = _without(hdrs, "x-amz-security-token")
+        hdrs.append(("X-Amz-Security-Token", token))
+    return Signed(url, tuple(hdrs), canonical_request, string_to_sign, signature)
+
+
+def presign(
+    method: str,
+    url: str,
+    *,
+    headers: HeadersInput = (),
+    body: Union[bytes, str] = b"",
+    credentials: CredentialsLike,
+    region: str,
+    service: str,
+    now: datetime,
+    expires_in: Union[int, timedelta],
+    normalize_path: bool = True,
+    sign_session_token: bool = True,
+    payload_hash: Optional[str] = None,
+) -> Signed:
+    """Presign a request (botocore's ``SigV4QueryAuth``): the signature goes in the URL.
+
+    The URL keeps the request's own query parameters first, then
+    ``X-Amz-Algorithm``, ``X-Amz-Credential``, ``X-Amz-Date``, ``X-Amz-Expires``,
+    ``X-Amz-SignedHeaders``, ``X-Amz-Security-Token`` (whenever the token is not
+    ``None``, even when empty) and ``X-Amz-Signature``.  ``headers`` of the
+    result are the headers that were signed, which the caller must send.
+    The body is hashed into the signature but is not moved into the query
+    string (botocore moves form bodies; a presigned URL has no body to move).
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    access_key, secret_key, token = _credential_values(credentials)
+    now = _utc(now)
+    if isinstance(expires_in, timedelta):
+        expires_in = int(expires_in.total_seconds())
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+        raise TypeError("expires_in must be an int number of seconds or a timedelta")
+    amz_date = _amz_date(now)
+    hdrs = _header_list(headers)
+    if _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:
+        hdrs = _without(hdrs, "content-type")
+    parts = urlsplit(url)
+    block, signed_names, signed = _signed_headers(hdrs, parts.scheme, parts.netloc)
+    date = amz_date[:8]
+    scope = "%s/%s/%s/aws4_request" % (date, region, service)
+    auth = [
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", uri_encode("%s/%s" % (access_key, scope))),
+        ("X-Amz-Date", amz_date),
+        ("X-Amz-Expires", str(expires_in)),
+        ("X-Amz-SignedHeaders", uri_encode(signed_names)),
+    ]
+    token_pair = None if token is None else ("X-Amz-Security-Token", uri_encode(token))
+    if token_pair is not None and sign_session_token:
+        auth.append(token_pair)
+    own = _split_query(parts.query, skip_empty=True)
+    canonical_request = "\n".join(
+        (
+            method.upper(),
+            _canonical_path(parts.path, normalize_path),
+            _canonical_query(own + auth),
+            block,
+            signed_names,
+            _payload_hash(hdrs, body, payload_hash),
+        )
+    )
+    string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
+    key = _cached_signing_key(access_key, secret_key, date, region, service)
+    signature = _signature(key, string_to_sign)
+    tail = [("X-Amz-Signature", signature)]
+    if token_pair is not None and not sign_session_token:
+        tail.append(token_pair)
+    query = "&".join(["%s=%s" % kv for kv in own + auth + tail])
+    signed_url = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return Signed(signed_url, tuple(signed), canonical_request, string_to_sign, signature)
