@@ -1,0 +1,39 @@
+"""Helpers shared by the test modules (imported as ``_support``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Sequence, TypeVar
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The public AWS SigV4 test data lives beside the project root, never inside it.
+SIGV4_SUITE = Path(os.environ.get("BTL_SIGV4_SUITE", ROOT.parent / "shared" / "sigv4-test-suite"))
+QUICK = os.environ.get("BTL_QUICK") == "1"
+
+try:
+    import botocore
+
+    BOTOCORE_VERSION = tuple(int(p) for p in botocore.__version__.split(".")[:2])
+except ImportError:  # pragma: no cover
+    BOTOCORE_VERSION = None
+
+#: Differential tests of signing and tokens: any botocore will do.
+requires_botocore = pytest.mark.skipif(
+    BOTOCORE_VERSION is None, reason="botocore (the test oracle) is not installed"
+)
+#: Differential tests of the credential chain: the spec describes botocore 1.43.
+requires_botocore_143 = pytest.mark.skipif(
+    BOTOCORE_VERSION is None or BOTOCORE_VERSION < (1, 43),
+    reason="credential-chain differential tests need botocore >= 1.43 "
+    "(this Python cannot install it, or it is missing)",
+)
+
+T = TypeVar("T")
+
+
+def sample(scenarios: Sequence[T], every: int = 5) -> List[T]:
+    """All scenarios normally; every ``every``-th one under BTL_QUICK=1 (secondary Pythons)."""
+    return list(scenarios) if not QUICK else list(scenarios)[::every]
