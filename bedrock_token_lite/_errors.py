@@ -49,3 +49,16 @@ class PartialCredentialsError(CredentialsError):
         super().__init__(message)
         self.provider = provider
         self.cred_var = cred_var
+
+
+class CredentialRetrievalError(CredentialsError):
+    """A configured credential source failed to produce credentials."""
+
+    def __init__(self, provider: str, error_msg: str) -> None:
+        super().__init__("Error when retrieving credentials from %s: %s" % (provider, error_msg))
+        self.provider = provider
+        self.error_msg = error_msg
+
+
+class ExpiredCredentialsError(CredentialsError):
+    """Refreshed credentials were already expired."""
