@@ -161,7 +161,7 @@ def test_matrix_matches_botocore(
 ) -> None:
     caplog.set_level(logging.CRITICAL)  # botocore logs the advisory failures
     ours, theirs = run_ours(remaining, behaviour), run_botocore(remaining, behaviour)
-    if behaviour == "naive":
+    if behaviour == "naive" and remaining < 900:
         # Deliberate difference: botocore stores the naive expiry and from then on fails
         # in refresh_needed() without asking the source again; we ask again, so fixing
         # the source recovers without a restart.  The errors are the same.
