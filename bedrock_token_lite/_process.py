@@ -289,13 +289,17 @@ class ProcessProvider:
             )
         version = parsed.get("Version", "<Version key not provided>")
         if version != 1:
-            shown = version if isinstance(version, (int, float, str)) else _json_type(version)
-            if isinstance(shown, str) and len(shown) > 30:
-                shown = shown[:27] + "..."
+            # Only numbers are shown: any text in the output could be a secret.
+            if "Version" not in parsed:
+                shown = "'<Version key not provided>'"
+            elif isinstance(version, (int, float)) and not isinstance(version, bool):
+                shown = "'%s'" % (version,)
+            else:
+                shown = "(a JSON %s)" % (_json_type(version),)
             raise self._fail(
                 CredentialProcessError,
-                "Unsupported version '%s' for credential process provider, supported "
-                'versions: 1 (print "Version": 1 as a number)' % (shown,),
+                "Unsupported version %s for credential process provider, supported "
+                'versions: 1 (print "Version": 1, a number)' % (shown,),
             )
         for key in ("AccessKeyId", "SecretAccessKey"):
             if key not in parsed:

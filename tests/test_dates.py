@@ -100,7 +100,8 @@ NAIVE = ["2024-01-01", "2024-01-01 00:00:00", "2024-01-01T00:00:00.5", "Thu, 01 
 @pytest.mark.parametrize("text", NAIVE)
 def test_naive_is_a_type_error_as_in_botocore(text: str) -> None:
     theirs = dateutil_parse(text)
-    assert theirs is not None and theirs.tzinfo is None  # botocore fails later with TypeError
+    assert theirs is not None
+    assert theirs.tzinfo is None
     with pytest.raises(btl.NaiveExpiryError) as info:
         parse_expiry(text, "AWS_CREDENTIAL_EXPIRATION")
     assert isinstance(info.value, TypeError)
@@ -108,7 +109,8 @@ def test_naive_is_a_type_error_as_in_botocore(text: str) -> None:
     assert isinstance(info.value, btl.BedrockTokenError)
     message = str(info.value)
     assert "AWS_CREDENTIAL_EXPIRATION" in message
-    assert "add Z" in message and "+00:00" in message
+    assert "add Z" in message
+    assert "+00:00" in message
     assert info.value.source == "AWS_CREDENTIAL_EXPIRATION"
 
 
@@ -264,7 +266,8 @@ def test_whatever_we_accept_dateutil_reads_the_same(text: str) -> None:
         ours = parse_expiry(text)
     except btl.NaiveExpiryError:
         theirs = dateutil_parse(text)
-        assert theirs is not None and theirs.tzinfo is None
+        assert theirs is not None
+        assert theirs.tzinfo is None
         return
     except btl.ExpiryParseError:
         return

@@ -338,7 +338,8 @@ def test_advisory_window_one_refresh_others_keep_old_creds() -> None:
     threads, results = run_threads(refreshable.get_frozen_credentials, THREADS)
     for thread in threads:
         thread.join(10)
-    assert calls == [] and len(results) == THREADS  # outside the window: no refresh
+    assert calls == []
+    assert len(results) == THREADS
     clock.advance(3600 - 800)  # 800 s left: advisory
     threads, results = run_threads(refreshable.get_frozen_credentials, THREADS)
     assert entered.wait(10)
@@ -411,8 +412,10 @@ def test_advisory_failure_log_has_no_secret(caplog: pytest.LogCaptureFixture) ->
         assert refreshable.get_frozen_credentials().access_key == "AKOLD"
     assert len(caplog.records) == 1
     text = caplog.records[0].getMessage()
-    assert "custom-process" in text and "RefreshFailed" in text
-    assert SECRET not in text and TOKEN not in text
+    assert "custom-process" in text
+    assert "RefreshFailed" in text
+    assert SECRET not in text
+    assert TOKEN not in text
     assert caplog.records[0].exc_info is None
 
 
@@ -425,7 +428,8 @@ def test_repr_hides_secrets() -> None:
     )
     text = repr(refreshable) + str(refreshable) + repr(refreshable.get_frozen_credentials())
     assert "AKOLD" in text
-    assert SECRET not in text and TOKEN not in text
+    assert SECRET not in text
+    assert TOKEN not in text
 
 
 def test_expired_error_message_has_no_secret() -> None:
