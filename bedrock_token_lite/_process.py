@@ -97,7 +97,8 @@ class ProcessProvider:
     """botocore's ``ProcessProvider``: the profile's ``credential_process``.
 
     ``load_config()`` returns botocore's full-config shape
-    ``{"profiles": {name: {key: value}}, ...}`` (called once, on first load).
+    ``{"profiles": {name: {key: value}}, ...}`` (called once, on first load;
+    default: the shared config and credentials files, read as the chain does).
     ``profile_name`` defaults to ``AWS_DEFAULT_PROFILE``, then ``AWS_PROFILE``,
     then ``"default"``.  ``environ`` (default: inherit ``os.environ``) is the
     helper's environment.  ``runner`` (default :func:`run_process`) runs the
@@ -150,12 +151,18 @@ class ProcessProvider:
         profile: Mapping[str, Any] = profiles.get(self.profile_name, {})
         return profile
 
+    @property
+    def source(self) -> str:
+        """Where this provider looks, for the chain's error messages."""
+        return "credential_process of profile %s" % (self.profile_name,)
+
     def _read_config(self) -> Mapping[str, Any]:
         if self._load_config is not None:
             return self._load_config()
+        # The shared config/credentials files, as the credential chain reads them.
         from . import _config  # type: ignore[attr-defined,unused-ignore]
 
-        loaded: Mapping[str, Any] = _config.load_full_config(environ=self._environ)
+        loaded: Mapping[str, Any] = _config.SessionConfig(environ=self._environ).full_config
         return loaded
 
     # -- loading -------------------------------------------------------------

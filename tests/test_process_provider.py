@@ -173,6 +173,11 @@ def assert_same_error(ours: BaseException, theirs: BaseException) -> None:
     if name in BOTOCORE_NAMED:
         assert isinstance(ours, btl.CredentialRetrievalError), (ours, theirs)
         assert ours.provider == theirs.kwargs["provider"]  # type: ignore[attr-defined]
+        # botocore's whole message (the helper's stderr, or its own text) is in ours,
+        # except the version it read, which we show only when it is a number.
+        theirs_msg = theirs.kwargs["error_msg"]  # type: ignore[attr-defined]
+        if "(a JSON " not in str(ours):
+            assert theirs_msg in str(ours), (ours, theirs)
         return
     if name == "ParserError":
         assert isinstance(ours, btl.ExpiryParseError)
@@ -716,9 +721,11 @@ def test_no_timeout_waits(helpers: Helpers) -> None:
     assert creds.access_key == AK
 
 
-def test_default_timeout_is_documented() -> None:
+def test_defaults() -> None:
     provider = btl.ProcessProvider("dev", load_config=dict)
     assert provider.timeout == 60.0
+    assert provider.source == "credential_process of profile dev"
+    assert provider.METHOD == "custom-process"
 
 
 # -- import cost -------------------------------------------------------------------
@@ -749,3 +756,22 @@ def test_import_does_not_pull_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_default_config_is_the_shared_files(tmp_path: Path, helpers: Helpers) -> None:
+    """Without ``load_config`` the chain's own config reader is used (when present)."""
+    pytest.importorskip("bedrock_token_lite._config")
+    config_file = tmp_path / "config"
+    config_file.write_text(
+        "[profile dev]\ncredential_process = %s\n" % helpers.command(outputs=[doc()])
+    )
+    environ = {
+        "HOME": str(tmp_path),
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_CONFIG_FILE": str(config_file),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+    creds = btl.ProcessProvider("dev", environ=environ).load()
+    assert creds is not None
+    assert creds.access_key == AK
+    assert btl.ProcessProvider("other", environ=environ).load() is None
