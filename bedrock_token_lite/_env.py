@@ -63,12 +63,12 @@ class EnvProvider:
         try:
             parse_expiry(raw_expiry, EXPIRY_TIME)
         except NaiveExpiryError:
-            # botocore accepts a naive expiry here and fails on first use.
-            def fail() -> Credentials:
-                parse_expiry(raw_expiry, EXPIRY_TIME)
-                raise AssertionError("unreachable")  # pragma: no cover
-
-            return DeferredRefreshableCredentials(fail, method=self.METHOD, clock=self._clock)
+            # botocore accepts a naive expiry here and fails on first use.  We
+            # fail on first use too, by reading the environment again then, so
+            # a corrected variable is picked up.
+            return DeferredRefreshableCredentials(
+                self._fetch, method=self.METHOD, clock=self._clock
+            )
         initial = self._fetch(require_expiry=True)
         return RefreshableCredentials(self._fetch, initial, method=self.METHOD, clock=self._clock)
 

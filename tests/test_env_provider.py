@@ -302,3 +302,15 @@ def test_secrets_never_in_reprs_or_errors() -> None:
     for blob in [text, *errors]:
         assert SK not in blob
         assert TOK not in blob
+
+
+def test_naive_expiry_recovers_once_the_variable_is_fixed() -> None:
+    """Deliberate difference: botocore keeps failing; we read the environment again."""
+    environ = dict(BASE, **{EXP: "2099-01-01T00:00:00"})
+    creds = btl.EnvProvider(environ=environ).load()
+    assert creds is not None
+    for _ in range(2):
+        with pytest.raises(btl.NaiveExpiryError):
+            creds.get_frozen_credentials()
+    environ[EXP] = "2099-01-01T00:00:00Z"
+    assert creds.get_frozen_credentials().expiry == datetime(2099, 1, 1, tzinfo=timezone.utc)
