@@ -8,6 +8,8 @@ session token, signature or finished token.
 
 from __future__ import annotations
 
+from typing import Optional
+
 __all__ = [
     "BedrockTokenError",
     "CredentialProcessCommandError",
@@ -97,6 +99,10 @@ class NaiveExpiryError(ExpiryTypeError):
 
 class CredentialProcessError(CredentialRetrievalError):
     """``credential_process`` failed: non-zero exit, unsupported version, missing keys."""
+
+    #: The helper's exit status and (truncated) stderr, for a non-zero exit.
+    returncode: Optional[int] = None
+    stderr: Optional[str] = None
 
     def __init__(self, error_msg: str, *, profile: str = "") -> None:
         super().__init__("custom-process", error_msg)

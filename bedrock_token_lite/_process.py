@@ -20,7 +20,18 @@ included, truncated.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    Union,
+)
 
 from ._credentials import Credentials
 from ._dates import parse_expiry
@@ -197,12 +208,11 @@ class ProcessProvider:
     def _expiry_source(self) -> str:
         return "Expiration in the credential_process output of profile %r" % (self.profile_name,)
 
-    def _fail(self, cls: Any, message: str) -> Exception:
-        error: Exception = cls(
+    def _fail(self, cls: Type[CredentialProcessError], message: str) -> CredentialProcessError:
+        return cls(
             "credential_process of profile %r: %s" % (self.profile_name, message),
             profile=self.profile_name,
         )
-        return error
 
     def _argv(self, command: Any) -> List[str]:
         import shlex
@@ -268,9 +278,13 @@ class ProcessProvider:
         else:
             status = "exited with status %d" % (returncode,)
         detail = ": %s" % (text,) if text.strip() else " and wrote nothing to stderr"
-        error = self._fail(CredentialProcessError, "%r %s%s" % (program, status, detail))
-        error.returncode = returncode  # type: ignore[attr-defined]
-        error.stderr = text  # type: ignore[attr-defined]
+        error = CredentialProcessError(
+            "credential_process of profile %r: %r %s%s"
+            % (self.profile_name, program, status, detail),
+            profile=self.profile_name,
+        )
+        error.returncode = returncode
+        error.stderr = text
         return error
 
     def _parse(self, stdout: bytes) -> Dict[str, Any]:

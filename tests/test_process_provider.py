@@ -522,7 +522,10 @@ def test_stdout_never_in_messages(helpers: Helpers) -> None:
 
 def test_exit_error_details(helpers: Helpers) -> None:
     error = load_error(helpers, outputs=[b""], exits=[3], stderr="E" * 10000)
-    assert error.returncode == 3  # type: ignore[attr-defined]
+    assert isinstance(error, btl.CredentialProcessError)
+    assert error.returncode == 3
+    assert error.stderr is not None
+    assert error.stderr.startswith("EEE")
     assert "exited with status 3" in str(error)
     assert "more characters" in str(error)
     assert len(str(error)) < 3000
@@ -715,7 +718,7 @@ def test_grandchild_holding_the_pipes_does_not_hang_us(helpers: Helpers) -> None
 
 
 def test_no_timeout_waits(helpers: Helpers) -> None:
-    cfg = config(helpers.command(outputs=[doc()], sleep=0.3))
+    cfg = config(helpers.command(outputs=[doc()], sleep=0.1))
     creds = btl.ProcessProvider("dev", load_config=lambda: cfg, timeout=None).load()
     assert creds is not None
     assert creds.access_key == AK
