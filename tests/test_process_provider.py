@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import pytest
-from _support import requires_botocore_143, sample
+from _support import QUICK, requires_botocore_143, sample
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bedrock_token_lite as btl
 from bedrock_token_lite._process import run_process
@@ -778,3 +780,59 @@ def test_default_config_is_the_shared_files(tmp_path: Path, helpers: Helpers) ->
     assert creds is not None
     assert creds.access_key == AK
     assert btl.ProcessProvider("other", environ=environ).load() is None
+
+
+# -- generated outputs ----------------------------------------------------------------
+
+MISSING: Any = object()
+
+
+@st.composite
+def helper_outputs(draw: Any) -> Tuple[Dict[str, Any], Dict[str, str]]:
+    """A JSON document a helper might print, and the profile's other keys.
+
+    Required keys are strings or absent: a null or numeric key is a documented
+    difference (botocore accepts it and fails later).
+    """
+    text = st.text(alphabet="abcAZ09/+= ", max_size=12)
+    expirations = st.sampled_from(["future", "past", "naive", "empty", "garbage", "offset"])
+    fields: Dict[str, Any] = {
+        "Version": draw(st.sampled_from([1, 1.0, True, "1", 2, 0, None, MISSING])),
+        "AccessKeyId": draw(st.one_of(text, st.just(MISSING))),
+        "SecretAccessKey": draw(st.one_of(text, st.just(MISSING))),
+        "SessionToken": draw(st.one_of(text, st.none(), st.just(MISSING))),
+        "Expiration": draw(st.one_of(expirations, st.none(), st.just(MISSING))),
+        "AccountId": draw(
+            st.one_of(st.sampled_from(["", "123456789012"]), st.none(), st.just(MISSING))
+        ),
+        "Extra": draw(st.one_of(st.just(MISSING), st.integers(), text)),
+    }
+    stamps = {
+        "future": at(7200),
+        "past": at(-3600),
+        "naive": "2099-01-01T00:00:00",
+        "empty": "",
+        "garbage": "soon",
+        "offset": at(7200)[:-1] + "-07:00",
+    }
+    if isinstance(fields["Expiration"], str):
+        fields["Expiration"] = stamps[fields["Expiration"]]
+    document = {k: v for k, v in fields.items() if v is not MISSING}
+    profile = {"aws_account_id": "999999999999"} if draw(st.booleans()) else {}
+    return document, profile
+
+
+@pytest.fixture(scope="module")
+def module_helpers(tmp_path_factory: pytest.TempPathFactory) -> Helpers:
+    return Helpers(tmp_path_factory.mktemp("generated"))
+
+
+@requires_botocore_143
+@settings(max_examples=8 if QUICK else 40)
+@given(case=helper_outputs())
+def test_generated_outputs_match_botocore(
+    module_helpers: Helpers, case: Tuple[Dict[str, Any], Dict[str, str]]
+) -> None:
+    document, profile = case
+    ours, theirs = both(config(module_helpers.command(outputs=[document]), **profile))
+    assert_same_outcome(ours, theirs)
