@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import os
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Union
 
 from ._credentials import Credentials
-from ._errors import PartialCredentialsError
+from ._dates import parse_expiry
+from ._errors import NaiveExpiryError, PartialCredentialsError
+from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
 
 __all__ = ["EnvProvider"]
+
+ACCESS_KEY = "AWS_ACCESS_KEY_ID"
+SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
+TOKENS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")
+EXPIRY_TIME = "AWS_CREDENTIAL_EXPIRATION"
+ACCOUNT_ID = "AWS_ACCOUNT_ID"
 
 
 class EnvProvider:
@@ -17,27 +28,84 @@ class EnvProvider:
     * no (or empty) ``AWS_ACCESS_KEY_ID``: not configured, ``load()`` returns ``None``;
     * an access key without a non-empty ``AWS_SECRET_ACCESS_KEY``: ``PartialCredentialsError``;
     * the token is the first non-empty of ``AWS_SECURITY_TOKEN``, ``AWS_SESSION_TOKEN``;
-    * ``AWS_ACCOUNT_ID`` when non-empty; values are not stripped.
+    * ``AWS_ACCOUNT_ID`` when non-empty; values are not stripped;
+    * a non-empty ``AWS_CREDENTIAL_EXPIRATION`` makes the result refreshable:
+      each refresh re-reads the environment (removing the variable by then is a
+      ``PartialCredentialsError``).  Unparseable text raises
+      :class:`~bedrock_token_lite.ExpiryParseError` (a ``ValueError``) at once; a
+      time without a time zone raises :class:`~bedrock_token_lite.NaiveExpiryError`
+      (a ``TypeError``) and a past time ``ExpiredCredentialsError`` (a
+      ``RuntimeError``) on first use, as botocore does.
+
+    ``environ`` (default: ``os.environ``, read at each load and refresh) and
+    ``clock`` (default: the current UTC time) are injectable.
     """
 
     METHOD = "env"
     CANONICAL_NAME = "Environment"
 
-    def __init__(self, environ: Optional[Mapping[str, str]] = None) -> None:
+    def __init__(
+        self,
+        environ: Optional[Mapping[str, str]] = None,
+        *,
+        clock: Optional[Callable[[], datetime]] = None,
+    ) -> None:
         self._environ = environ
+        self._clock = clock
 
-    def load(self) -> Optional[Credentials]:
-        env = os.environ if self._environ is None else self._environ
-        access_key = env.get("AWS_ACCESS_KEY_ID")
-        if not access_key:
+    def load(self) -> Optional[Union[Credentials, RefreshableCredentials]]:
+        env = self._env()
+        if not env.get(ACCESS_KEY):
             return None
-        secret_key = env.get("AWS_SECRET_ACCESS_KEY")
+        raw_expiry = env.get(EXPIRY_TIME)
+        if not raw_expiry:
+            return self._fetch(require_expiry=False)
+        try:
+            parse_expiry(raw_expiry, EXPIRY_TIME)
+        except NaiveExpiryError:
+            # botocore accepts a naive expiry here and fails on first use.  We
+            # fail on first use too, by reading the environment again then, so
+            # a corrected variable is picked up.
+            return DeferredRefreshableCredentials(
+                self._fetch, method=self.METHOD, clock=self._clock
+            )
+        initial = self._fetch(require_expiry=True)
+        return RefreshableCredentials(self._fetch, initial, method=self.METHOD, clock=self._clock)
+
+    def _env(self) -> Mapping[str, str]:
+        return os.environ if self._environ is None else self._environ
+
+    def _fetch(self, require_expiry: bool = True) -> Credentials:
+        env = self._env()
+        access_key = env.get(ACCESS_KEY)
+        if not access_key:
+            raise PartialCredentialsError(
+                self.METHOD, ACCESS_KEY, "it was removed from the environment; set it again"
+            )
+        secret_key = env.get(SECRET_KEY)
         if not secret_key:
             raise PartialCredentialsError(
-                "env",
-                "AWS_SECRET_ACCESS_KEY",
+                self.METHOD,
+                SECRET_KEY,
                 "AWS_ACCESS_KEY_ID is set; set AWS_SECRET_ACCESS_KEY too, or unset both",
             )
-        token = env.get("AWS_SECURITY_TOKEN") or env.get("AWS_SESSION_TOKEN") or None
-        account_id = env.get("AWS_ACCOUNT_ID") or None
-        return Credentials(access_key, secret_key, token, account_id=account_id, method=self.METHOD)
+        token = None
+        for name in TOKENS:
+            token = env.get(name) or None
+            if token:
+                break
+        raw_expiry = env.get(EXPIRY_TIME)
+        expiry = None
+        if raw_expiry:
+            expiry = parse_expiry(raw_expiry, EXPIRY_TIME)
+        elif require_expiry:
+            raise PartialCredentialsError(
+                self.METHOD,
+                EXPIRY_TIME,
+                "the credentials were loaded with an expiration; set it again to the new "
+                "credentials' expiry, or restart without it",
+            )
+        account_id = env.get(ACCOUNT_ID) or None
+        return Credentials(
+            access_key, secret_key, token, expiry, account_id=account_id, method=self.METHOD
+        )

@@ -8,10 +8,26 @@ session token, signature or finished token.
 
 from __future__ import annotations
 
+from typing import Optional
+
 __all__ = [
     "BedrockTokenError",
+    "CredentialProcessCommandError",
+    "CredentialProcessError",
+    "CredentialProcessNotFoundError",
+    "CredentialProcessOutputError",
+    "CredentialProcessOutputTypeError",
+    "CredentialProcessPermissionError",
+    "CredentialProcessStartError",
+    "CredentialProcessTimeoutError",
+    "CredentialRetrievalError",
     "CredentialsError",
+    "EmptyCredentialProcessError",
+    "ExpiredCredentialsError",
+    "ExpiryParseError",
+    "ExpiryTypeError",
     "InvalidParameterError",
+    "NaiveExpiryError",
     "NoCredentialsError",
     "PartialCredentialsError",
 ]
@@ -62,3 +78,64 @@ class CredentialRetrievalError(CredentialsError):
 
 class ExpiredCredentialsError(CredentialsError):
     """Refreshed credentials were already expired."""
+
+
+class ExpiryParseError(BedrockTokenError, ValueError):
+    """An expiration timestamp could not be parsed (botocore: dateutil's ``ParserError``)."""
+
+    def __init__(self, message: str, *, source: str = "", value: object = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.value = value
+
+
+class ExpiryTypeError(ExpiryParseError, TypeError):
+    """An expiration is not a string, or has no time zone (botocore: ``TypeError``)."""
+
+
+class NaiveExpiryError(ExpiryTypeError):
+    """An expiration timestamp has no time zone (``Z`` or an offset is required)."""
+
+
+class CredentialProcessError(CredentialRetrievalError):
+    """``credential_process`` failed: non-zero exit, unsupported version, missing keys."""
+
+    #: The helper's exit status and (truncated) stderr, for a non-zero exit.
+    returncode: Optional[int] = None
+    stderr: Optional[str] = None
+
+    def __init__(self, error_msg: str, *, profile: str = "") -> None:
+        super().__init__("custom-process", error_msg)
+        self.profile = profile
+
+
+class CredentialProcessCommandError(CredentialProcessError, ValueError):
+    """The ``credential_process`` command line cannot be split (unbalanced quotes)."""
+
+
+class EmptyCredentialProcessError(CredentialProcessCommandError, IndexError):
+    """The ``credential_process`` command line is empty."""
+
+
+class CredentialProcessStartError(CredentialProcessError, OSError):
+    """The ``credential_process`` program could not be started."""
+
+
+class CredentialProcessNotFoundError(CredentialProcessStartError, FileNotFoundError):
+    """The ``credential_process`` program does not exist (or is not on ``PATH``)."""
+
+
+class CredentialProcessPermissionError(CredentialProcessStartError, PermissionError):
+    """The ``credential_process`` program is not executable."""
+
+
+class CredentialProcessTimeoutError(CredentialProcessError, TimeoutError):
+    """The ``credential_process`` program ran longer than the timeout and was killed."""
+
+
+class CredentialProcessOutputError(CredentialProcessError, ValueError):
+    """The ``credential_process`` output is not UTF-8 JSON, or a field has the wrong type."""
+
+
+class CredentialProcessOutputTypeError(CredentialProcessOutputError, AttributeError):
+    """The ``credential_process`` output is JSON, but not an object."""

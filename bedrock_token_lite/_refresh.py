@@ -7,7 +7,10 @@ botocore's ``RefreshableCredentials`` rules (spec section 17):
   a failure there is logged and the old credentials are kept;
 * inside the mandatory window (10 min), callers wait for the refresh and a
   failure propagates;
-* credentials that are still expired after a refresh are an error.
+* credentials that are still expired after a refresh are an error;
+* refreshed credentials without an expiry, and an unparseable or naive
+  expiry (:class:`ExpiryParseError`), are errors in both windows (botocore
+  checks them after the guarded refresh call).
 
 ``DeferredRefreshableCredentials`` (``initial=None``) make their first fetch
 on first use, as a mandatory refresh.
@@ -19,7 +22,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Optional
 
 from ._credentials import Credentials
-from ._errors import CredentialRetrievalError, ExpiredCredentialsError
+from ._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
 
 if TYPE_CHECKING:  # pragma: no cover
     import threading
@@ -144,6 +147,10 @@ class RefreshableCredentials:
     def _protected_refresh(self, mandatory: bool) -> None:
         try:
             fresh = self._refresh_using()
+        except ExpiryParseError:
+            # botocore parses the new expiry after the guarded call, so an
+            # unparseable or naive expiry propagates even in the advisory window.
+            raise
         except Exception as exc:
             if mandatory or self._current is None:
                 raise
