@@ -51,7 +51,11 @@ def frozen_botocore_clock(instant: _datetime.datetime) -> Iterator[None]:
     fake_module.__dict__.update(_datetime.__dict__)
     fake_module.datetime = FrozenDatetime  # type: ignore[attr-defined]
 
-    saved = {name: getattr(auth, name) for name in ("datetime", "get_current_datetime") if hasattr(auth, name)}
+    saved = {
+        name: getattr(auth, name)
+        for name in ("datetime", "get_current_datetime")
+        if hasattr(auth, name)
+    }
     auth.datetime = fake_module  # type: ignore[attr-defined]
     if "get_current_datetime" in saved:
         auth.get_current_datetime = get_current_datetime  # type: ignore[attr-defined]

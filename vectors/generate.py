@@ -69,9 +69,7 @@ GOVCLOUD_REGIONS = ("us-gov-east-1", "us-gov-west-1")
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-SESSION_TOKEN = (
-    "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example+token/value=="
-)
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example+token/value=="
 #: A realistic-length STS session token: base64 with many '/', '+' and '='.
 LONG_TOKEN = (
     "FwoGZXIvYXdzEXAMPLE/+/+" * 40
