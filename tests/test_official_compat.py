@@ -21,7 +21,7 @@ from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tupl
 from urllib.parse import parse_qs
 
 import pytest
-from _support import ROOT
+from _support import ROOT, sample
 
 import bedrock_token_lite as btl
 
@@ -354,7 +354,9 @@ _README_ASSUME_ROLE = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("module", ["bedrock_token_lite", "aws_bedrock_token_generator"])
+@pytest.mark.parametrize(
+    "module", sample(["bedrock_token_lite", "aws_bedrock_token_generator"], every=2)
+)
 def test_readme_assume_role(
     module: str, tmp_path: Path, sts_server: Tuple[str, List[Dict[str, Any]]]
 ) -> None:

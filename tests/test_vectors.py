@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any, Dict, List
 
 import pytest
-from _support import ROOT, requires_botocore
+from _support import ROOT, requires_botocore, sample
 
 from bedrock_token_lite import Credentials, generate_token, sigv4
 
@@ -86,7 +86,8 @@ def test_edge_cases_are_present() -> None:
     assert {"2024-02-29", "2024-03-01", "2023-12-31", "2024-01-01"} <= nows
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+# Every case in process normally (the subprocess check below always covers all of them).
+@pytest.mark.parametrize("case", sample(CASES), ids=[case["name"] for case in sample(CASES)])
 def test_vector(case: Dict[str, Any]) -> None:
     now = datetime.fromisoformat(case["now"])
     creds = Credentials(case["access_key"], case["secret_key"], case["session_token"])
