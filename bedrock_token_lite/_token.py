@@ -49,17 +49,20 @@ def expiry_seconds(expiry: Union[timedelta, int, float]) -> int:
     """Whole seconds in ``expiry`` (1..43200), truncated as the official generator does."""
     if isinstance(expiry, timedelta):
         seconds = expiry.total_seconds()
-    elif isinstance(expiry, (int, float)) and not isinstance(expiry, bool):
-        seconds = float(expiry)
-    else:
+    elif isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
         raise InvalidParameterError(
             "Token expiry must be a datetime.timedelta or a number of seconds, got %s"
             % type(expiry).__name__
         )
+    elif isinstance(expiry, int):
+        # Clamped first: float() of a huge int raises OverflowError.
+        seconds = float(min(max(expiry, -1), MAX_EXPIRY_SECONDS + 1))
+    else:
+        seconds = float(expiry)
     if not 0 < seconds <= MAX_EXPIRY_SECONDS:
         raise InvalidParameterError(
             "Token expiry must be greater than zero and less than or equal to 12 hours "
-            "(43200 seconds), got %r seconds" % (seconds,)
+            "(43200 seconds), got %r seconds" % (expiry if isinstance(expiry, int) else seconds,)
         )
     whole = int(seconds)
     if whole < 1:

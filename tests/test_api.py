@@ -175,6 +175,27 @@ def test_expiry_out_of_range(expiry: Any) -> None:
         generate_token(CREDS, "us-east-1", expiry=expiry, now=NOW)
 
 
+@given(
+    st.one_of(
+        st.integers(),
+        st.floats(),
+        st.timedeltas(),
+        st.integers(min_value=10**300, max_value=10**400),
+        st.integers(min_value=-(10**400), max_value=-(10**300)),
+    )
+)
+@example(10**400)
+@example(-(10**400))
+def test_any_number_is_either_accepted_or_refused_cleanly(expiry: Any) -> None:
+    """Only InvalidParameterError, never OverflowError or another surprise."""
+    total = expiry.total_seconds() if isinstance(expiry, timedelta) else expiry
+    if 0 < total <= 43200 and int(total) >= 1:
+        assert expiry_seconds(expiry) == int(total)
+    else:
+        with pytest.raises(InvalidParameterError, match="expiry"):
+            expiry_seconds(expiry)
+
+
 @pytest.mark.parametrize("expiry", [True, False, "900", None, b"900", [900]])
 def test_expiry_type(expiry: Any) -> None:
     with pytest.raises(InvalidParameterError, match="timedelta"):
