@@ -117,6 +117,11 @@ def generate_token(
             now = sigv4._utc(now)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(str(exc)) from None
+        except OverflowError:
+            raise InvalidParameterError(
+                "now=%s is outside the years 1-9999 once converted to UTC; pass a "
+                "realistic signing time" % (now.isoformat(),)
+            ) from None
     amz_date = sigv4._amz_date(now)
     date = amz_date[:8]
     scope = date + "/" + region + "/bedrock/aws4_request"

@@ -284,6 +284,19 @@ def test_now_must_be_a_datetime(now: Any) -> None:
         generate_token(CREDS, "us-east-1", now=now)
 
 
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=1))),
+        datetime.max.replace(tzinfo=timezone(timedelta(hours=-1))),
+    ],
+    ids=["before-year-1", "after-year-9999"],
+)
+def test_now_outside_the_datetime_range_in_utc(now: datetime) -> None:
+    with pytest.raises(InvalidParameterError, match="outside the years"):
+        generate_token(CREDS, "us-east-1", now=now)
+
+
 def test_default_now_is_the_current_time() -> None:
     before = datetime.now(timezone.utc).replace(microsecond=0)
     token = generate_token(CREDS, "us-east-1")
