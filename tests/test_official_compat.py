@@ -21,7 +21,7 @@ from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tupl
 from urllib.parse import parse_qs
 
 import pytest
-from _support import ROOT, sample
+from _support import ROOT, requires_botocore_143, sample
 
 import bedrock_token_lite as btl
 
@@ -154,6 +154,7 @@ def _minimal_env(home: Path, **extra: str) -> Dict[str, str]:
     return env
 
 
+@requires_botocore_143
 def test_default_chain_without_credentials(tmp_path: Path) -> None:
     """Nothing configured at all: both raise a RuntimeError, ours says at least as much."""
     proc = subprocess.run(

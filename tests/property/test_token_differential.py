@@ -48,8 +48,14 @@ session_tokens = st.one_of(
     unicode_text,
 )
 regions = st.one_of(st.sampled_from(REGIONS), st.from_regex(REGION_RE, fullmatch=True))
-offsets = st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
-    lambda minutes: timezone(timedelta(minutes=minutes))
+# Any fixed offset strictly within a day, to the second (Python 3.7+ allows seconds).
+offsets = st.one_of(
+    st.integers(min_value=-(24 * 60 - 1), max_value=24 * 60 - 1).map(
+        lambda minutes: timezone(timedelta(minutes=minutes))
+    ),
+    st.integers(min_value=-86399, max_value=86399).map(
+        lambda seconds: timezone(timedelta(seconds=seconds))
+    ),
 )
 instants = st.builds(
     lambda naive, tz: naive.replace(tzinfo=tz),
@@ -62,7 +68,8 @@ timedelta_expiries = st.builds(
     st.integers(min_value=1, max_value=MAX - 1),
     st.integers(min_value=0, max_value=999999),
 ) | st.sampled_from([timedelta(seconds=1), timedelta(hours=12), timedelta(minutes=15)])
-expiries = st.one_of(int_expiries, timedelta_expiries)
+float_expiries = st.floats(min_value=1.0, max_value=float(MAX), allow_nan=False)
+expiries = st.one_of(int_expiries, timedelta_expiries, float_expiries)
 
 
 def _seconds(expiry: Any) -> int:
