@@ -363,12 +363,9 @@ def test_provide_token_region_order(
             provide_token(argument, Provider(CREDS))
     else:
         assert _region(provide_token(argument, Provider(CREDS))) == expected
-    env = {k: v for k, v in zip(REGION_VARS, (aws_region, aws_default_region)) if v is not None}
-    assert resolve_region_from_env(env) == (expected if argument is None else env_or(env))
-
-
-def env_or(env: Any) -> Optional[str]:
-    return env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
+    if not argument:
+        env = {k: v for k, v in zip(REGION_VARS, (aws_region, aws_default_region)) if v is not None}
+        assert resolve_region_from_env(env) == expected
 
 
 def test_provide_token_uses_the_given_provider(monkeypatch: pytest.MonkeyPatch) -> None:
