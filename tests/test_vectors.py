@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any, Dict, List
 
 import pytest
-from _support import ROOT, requires_botocore, sample
+from _support import QUICK, ROOT, requires_botocore, sample
 
 from bedrock_token_lite import Credentials, generate_token, sigv4
 
@@ -161,6 +161,7 @@ def test_a_wrong_vector_is_detected() -> None:
 
 
 @requires_botocore
+@pytest.mark.skipif(QUICK, reason="regeneration is checked on the main Python (full profile)")
 def test_generate_check_is_clean() -> None:
     proc = subprocess.run(
         [sys.executable, str(VECTORS / "generate.py"), "--check"],
