@@ -49,17 +49,20 @@ def expiry_seconds(expiry: Union[timedelta, int, float]) -> int:
     """Whole seconds in ``expiry`` (1..43200), truncated as the official generator does."""
     if isinstance(expiry, timedelta):
         seconds = expiry.total_seconds()
-    elif isinstance(expiry, (int, float)) and not isinstance(expiry, bool):
-        seconds = float(expiry)
-    else:
+    elif isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
         raise InvalidParameterError(
             "Token expiry must be a datetime.timedelta or a number of seconds, got %s"
             % type(expiry).__name__
         )
+    elif isinstance(expiry, int):
+        # Clamped first: float() of a huge int raises OverflowError.
+        seconds = float(min(max(expiry, -1), MAX_EXPIRY_SECONDS + 1))
+    else:
+        seconds = float(expiry)
     if not 0 < seconds <= MAX_EXPIRY_SECONDS:
         raise InvalidParameterError(
             "Token expiry must be greater than zero and less than or equal to 12 hours "
-            "(43200 seconds), got %r seconds" % (seconds,)
+            "(43200 seconds), got %r seconds" % (expiry if isinstance(expiry, int) else seconds,)
         )
     whole = int(seconds)
     if whole < 1:
@@ -114,6 +117,11 @@ def generate_token(
             now = sigv4._utc(now)
         except (TypeError, ValueError) as exc:
             raise InvalidParameterError(str(exc)) from None
+        except OverflowError:
+            raise InvalidParameterError(
+                "now=%s is outside the years 1-9999 once converted to UTC; pass a "
+                "realistic signing time" % (now.isoformat(),)
+            ) from None
     amz_date = sigv4._amz_date(now)
     date = amz_date[:8]
     scope = date + "/" + region + "/bedrock/aws4_request"
