@@ -129,7 +129,9 @@ class LoopbackServer:
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self.url = "http://%s:%d" % (HOST, self.port)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}
+        )
         self._thread.daemon = True
 
     def _reply(self, seen: Seen) -> Reply:

@@ -35,3 +35,13 @@ def home(tmp_path: Path) -> Path:
     """An empty temporary HOME with an empty ~/.aws directory."""
     (tmp_path / ".aws").mkdir()
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def botocore_oracle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One botocore process for the session; it forks a fresh child per scenario."""
+    from _oracle import BotocoreOracle
+
+    oracle = BotocoreOracle(tmp_path_factory.mktemp("oracle-home"))
+    yield oracle
+    oracle.close()

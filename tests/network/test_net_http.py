@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 
@@ -42,8 +43,10 @@ def test_put_sends_content_length_zero_and_body(serve) -> None:
     _http.request("PUT", server.url + "/t")
     _http.request("POST", server.url + "/p", body=b"a=1&b=2")
     put, post = server.take()
-    assert put.headers["content-length"] == "0" and put.body == b""
-    assert post.headers["content-length"] == "7" and post.body == b"a=1&b=2"
+    assert put.headers["content-length"] == "0"
+    assert put.body == b""
+    assert post.headers["content-length"] == "7"
+    assert post.body == b"a=1&b=2"
 
 
 def test_non_2xx_is_returned_and_raise_for_status_names_the_endpoint(serve) -> None:
@@ -54,7 +57,8 @@ def test_non_2xx_is_returned_and_raise_for_status_names_the_endpoint(serve) -> N
         response.raise_for_status()
     assert info.value.status == 503
     assert "127.0.0.1:%d/x" % server.port in str(info.value)
-    assert SECRET not in str(info.value) and SECRET not in repr(response)
+    assert SECRET not in str(info.value)
+    assert SECRET not in repr(response)
 
 
 def test_redirects_are_not_followed(serve) -> None:
@@ -77,7 +81,8 @@ def test_body_larger_than_bound_is_refused(serve) -> None:
     )
     with pytest.raises(ResponseTooLargeError) as info:
         _http.request("GET", server.url + "/declared", max_bytes=4096)
-    assert "4096" in str(info.value) and "/declared" in str(info.value)
+    assert "4096" in str(info.value)
+    assert "/declared" in str(info.value)
     # A lying Content-Length cannot make us read more than it says (nor more than the bound).
     assert _http.request("GET", server.url + "/undeclared", max_bytes=4096).body == big[:10]
     assert len(_http.request("GET", server.url + "/exact", max_bytes=4096).body) == 4096
@@ -97,10 +102,8 @@ def test_chunked_body_larger_than_bound_is_refused(serve) -> None:
         conn.recv(65536)
         head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         chunk = b"1000\r\n" + b"y" * 4096 + b"\r\n"
-        try:
+        with contextlib.suppress(OSError):
             conn.sendall(head + chunk * 64 + b"0\r\n\r\n")
-        except OSError:
-            pass
         conn.close()
 
     thread = threading.Thread(target=answer)
@@ -116,9 +119,12 @@ def test_chunked_body_larger_than_bound_is_refused(serve) -> None:
 def test_read_timeout_on_a_silent_server_is_bounded() -> None:
     with silent_port() as port:
         result, took = elapsed(
-            lambda: _http.request("GET", "http://127.0.0.1:%d/x?sig=%s" % (port, SECRET), timeout=(1, 0.3))
+            lambda: _http.request(
+                "GET", "http://127.0.0.1:%d/x?sig=%s" % (port, SECRET), timeout=(1, 0.3)
+            )
         )
-    assert isinstance(result, ReadTimeoutError) and isinstance(result, TimeoutError)
+    assert isinstance(result, ReadTimeoutError)
+    assert isinstance(result, TimeoutError)
     assert took < 1.5
     assert str(result) == 'Read timeout on endpoint URL: "http://127.0.0.1:%d/x"' % port
 
@@ -126,7 +132,8 @@ def test_read_timeout_on_a_silent_server_is_bounded() -> None:
 def test_slow_headers_time_out(serve) -> None:
     server = serve({("GET", "/slow"): [Reply(200, b"late", delay=2)]})
     result, took = elapsed(lambda: _http.request("GET", server.url + "/slow", timeout=0.3))
-    assert isinstance(result, ReadTimeoutError) and took < 1.5
+    assert isinstance(result, ReadTimeoutError)
+    assert took < 1.5
 
 
 def test_trickled_body_is_bounded_in_total(serve) -> None:
@@ -139,9 +146,12 @@ def test_trickled_body_is_bounded_in_total(serve) -> None:
 
 def test_closed_port_is_a_connection_error() -> None:
     port = closed_port()
-    result, took = elapsed(lambda: _http.request("GET", "http://127.0.0.1:%d/p?q=%s" % (port, SECRET)))
+    result, took = elapsed(
+        lambda: _http.request("GET", "http://127.0.0.1:%d/p?q=%s" % (port, SECRET))
+    )
     assert type(result) is EndpointConnectionError
-    assert isinstance(result, ConnectionError) and isinstance(result, CredentialsError)
+    assert isinstance(result, ConnectionError)
+    assert isinstance(result, CredentialsError)
     assert str(result) == 'Could not connect to the endpoint URL: "http://127.0.0.1:%d/p"' % port
     assert took < 1
 
@@ -167,7 +177,8 @@ def test_connection_closed_without_answer(serve) -> None:
 def test_unusable_urls(url: str) -> None:
     with pytest.raises(InvalidURLError) as info:
         _http.request("GET", url)
-    assert isinstance(info.value, ValueError) and isinstance(info.value, HTTPClientError)
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, HTTPClientError)
 
 
 def test_header_with_line_break_is_refused_without_echo(serve) -> None:
@@ -208,7 +219,11 @@ def test_redact_url_drops_query_userinfo_fragment() -> None:
     [
         ({}, "http://127.0.0.1/", {}),
         ({"HTTP_PROXY": "http://p:3128"}, "http://127.0.0.1/", {"http": "http://p:3128"}),
-        ({"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:2"}, "http://h/", {"http": "http://low:1"}),
+        (
+            {"http_proxy": "http://low:1", "HTTP_PROXY": "http://up:2"},
+            "http://h/",
+            {"http": "http://low:1"},
+        ),
         ({"HTTP_PROXY": "http://p:3128", "NO_PROXY": "127.0.0.1"}, "http://127.0.0.1:80/", {}),
         ({"HTTPS_PROXY": "http://p:1", "no_proxy": "*"}, "https://sts.amazonaws.com/", {}),
         ({"HTTP_PROXY": "http://p:1", "NO_PROXY": "example.com"}, "http://a.example.com/", {}),
@@ -235,7 +250,9 @@ def test_unreachable_proxy_names_the_proxy_without_credentials() -> None:
     port = closed_port()
     with pytest.raises(EndpointConnectionError) as info:
         _http.request(
-            "GET", "http://127.0.0.1:1/x", proxies={"http": "http://user:%s@127.0.0.1:%d" % (SECRET, port)}
+            "GET",
+            "http://127.0.0.1:1/x",
+            proxies={"http": "http://user:%s@127.0.0.1:%d" % (SECRET, port)},
         )
     assert "127.0.0.1:%d" % port in str(info.value)
     assert SECRET not in str(info.value)
@@ -252,7 +269,8 @@ def test_https_verification_failure_is_an_ssl_error(serve) -> None:
 def test_missing_ca_bundle_is_reported(serve) -> None:
     with pytest.raises(HTTPClientError) as info:
         _http.request("GET", "https://127.0.0.1:1/x", ca_bundle="/nonexistent/ca.pem", timeout=1)
-    assert "/nonexistent/ca.pem" in str(info.value) and "AWS_CA_BUNDLE" in str(info.value)
+    assert "/nonexistent/ca.pem" in str(info.value)
+    assert "AWS_CA_BUNDLE" in str(info.value)
     assert _http.ca_bundle_from_env({"AWS_CA_BUNDLE": "/x.pem"}) == "/x.pem"
     assert _http.ca_bundle_from_env({"AWS_CA_BUNDLE": ""}) is None
 
