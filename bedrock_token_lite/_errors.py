@@ -9,11 +9,32 @@ session token, signature or finished token.
 from __future__ import annotations
 
 __all__ = [
+    "AuthTokenFileNotFoundError",
     "BedrockTokenError",
+    "ConnectTimeoutError",
+    "ConnectionClosedError",
+    "CredentialRetrievalError",
     "CredentialsError",
+    "EndpointConnectionError",
+    "HTTPClientError",
+    "HTTPError",
+    "InvalidAuthTokenError",
+    "InvalidConfigError",
+    "InvalidExpiryError",
+    "InvalidIMDSEndpointError",
+    "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "InvalidResponseError",
+    "InvalidURLError",
+    "MetadataRetrievalError",
+    "MissingCredentialFieldError",
     "NoCredentialsError",
     "PartialCredentialsError",
+    "ProxyConnectionError",
+    "ReadTimeoutError",
+    "ResponseTooLargeError",
+    "SSLError",
+    "UnsupportedContainerHostError",
 ]
 
 
