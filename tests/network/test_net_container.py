@@ -258,7 +258,6 @@ def test_allowed_hosts(url: str) -> None:
     "url",
     [
         "http://169.254.170.2foo/x",
-        "http://[::ffff:127.0.0.1]/x",
         "http://10.0.0.1/",
         "http://example.com",
         "",
@@ -269,6 +268,19 @@ def test_disallowed_hosts_raise_a_value_error_before_any_request(url: str) -> No
         ContainerProvider({"AWS_CONTAINER_CREDENTIALS_FULL_URI": url}).load()
     assert isinstance(info.value, ValueError)
     assert "Can only retrieve metadata from a loopback address" in str(info.value)
+
+
+def test_ipv4_mapped_loopback_follows_the_interpreter() -> None:
+    # botocore asks ipaddress; CPython 3.13 made ::ffff:127.0.0.1 a loopback address.
+    import ipaddress
+
+    from bedrock_token_lite._container import validate_container_url
+
+    if ipaddress.ip_address("::ffff:127.0.0.1").is_loopback:
+        validate_container_url("http://[::ffff:127.0.0.1]/x")
+    else:
+        with pytest.raises(UnsupportedContainerHostError):
+            validate_container_url("http://[::ffff:127.0.0.1]/x")
 
 
 def test_relative_uri_without_slash_is_rejected() -> None:

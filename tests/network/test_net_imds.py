@@ -532,3 +532,14 @@ def test_secrets_stay_out_of_reprs(serve) -> None:
     text = repr(creds) + repr(creds.get_frozen_credentials())
     assert SECRET not in text
     assert SESSION not in text
+
+
+def test_silent_endpoint_never_hangs() -> None:
+    # Runs on every Python (the differential twin needs botocore 1.43).
+    with silent_port() as port:
+        provider_ = InstanceMetadataProvider(
+            environ={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:%d" % port}
+        )
+        result, took = elapsed(provider_.load)
+    assert result is None
+    assert took < 2 * provider_.timeout + 0.8  # token read timeout, then the v1 role request
