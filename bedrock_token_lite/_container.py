@@ -205,6 +205,7 @@ class ContainerProvider:
                 timeout=(self._timeout, self._timeout),
                 max_bytes=self._max_bytes,
                 proxies=None,  # botocore never proxies container traffic
+                environ=self._env(),
             )
         except (ReadTimeoutError, EndpointConnectionError, ConnectionClosedError) as exc:
             raise MetadataRetrievalError(

@@ -226,14 +226,17 @@ def request(
     max_bytes: int = DEFAULT_MAX_BYTES,
     proxies: Optional[Mapping[str, str]] = None,
     ca_bundle: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
 ) -> Response:
     """Send one request and return the whole :class:`Response` (any status).
 
     ``timeout`` is ``(connect, read)`` seconds, or one number for both.
     ``proxies`` maps a scheme (``http``/``https``) to a proxy URL, as
     :func:`environ_proxies` returns; ``None`` means a direct connection.
-    ``ca_bundle`` is a PEM file for https verification (``None``: the system
-    trust store).  Redirects are not followed.
+    ``ca_bundle`` is a PEM file for https verification; ``None`` means
+    ``AWS_CA_BUNDLE`` from ``environ`` (default ``os.environ``) when set, else
+    the system trust store.  Verification cannot be turned off.  Redirects are
+    not followed.
 
     Raises :class:`InvalidURLError` (also a ``ValueError``),
     :class:`EndpointConnectionError` / :class:`ConnectTimeoutError` /
@@ -246,6 +249,8 @@ def request(
 
     parts, host, port = _split(url)
     endpoint = redact_url(url)
+    if ca_bundle is None and parts.scheme == "https":
+        ca_bundle = ca_bundle_from_env(environ)
     connect_timeout, read_timeout = _timeouts(timeout)
     target = _encode(parts.path or "/", _PATH_SAFE)
     if parts.query:

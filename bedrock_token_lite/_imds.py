@@ -242,6 +242,7 @@ class InstanceMetadataProvider:
             timeout=(self.timeout, self.timeout),
             max_bytes=self._max_bytes,
             proxies=self._proxies,
+            environ=self._env_snapshot,
         )
 
     def _fetch_token(self) -> Optional[str]:

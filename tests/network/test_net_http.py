@@ -20,6 +20,7 @@ from bedrock_token_lite._errors import (
     InvalidURLError,
     ReadTimeoutError,
     ResponseTooLargeError,
+    SSLError,
 )
 
 SECRET = "wJalrXUtnFEMI-SECRET-do-not-leak"
@@ -287,3 +288,58 @@ def test_importing_the_network_modules_loads_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, check=True)
     assert out.stdout.decode().strip() == "[] []"
+
+
+@pytest.fixture(scope="module")
+def tls_pair(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (made with the openssl command)."""
+    import shutil
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=30,
+    )
+    return cert, key
+
+
+def test_https_verifies_against_aws_ca_bundle(serve, tls_pair) -> None:
+    import ssl
+
+    cert, key = tls_pair
+    server = serve({("GET", "/tls"): [Reply(200, b"secure")]})
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server._httpd.socket = context.wrap_socket(server._httpd.socket, server_side=True)
+    url = "https://127.0.0.1:%d/tls" % server.port
+    # Not in the system store: refused.
+    with pytest.raises(SSLError) as info:
+        _http.request("GET", url, timeout=2, environ={})
+    assert "127.0.0.1:%d/tls" % server.port in str(info.value)
+    # AWS_CA_BUNDLE (from the injected environment) makes it trusted.
+    response = _http.request("GET", url, timeout=2, environ={"AWS_CA_BUNDLE": str(cert)})
+    assert response.body == b"secure"
+    assert _http.request("GET", url, timeout=2, ca_bundle=str(cert), environ={}).status == 200
