@@ -110,6 +110,20 @@ def _scenarios() -> List[Any]:
         ("token-400", routes(token=[Reply(400)]), {}, "", "equal"),
         ("token-500", routes(token=[Reply(500)]), {}, "", "equal"),
         (
+            "token-401",
+            routes(token=[Reply(401)]),
+            {"AWS_METADATA_SERVICE_NUM_ATTEMPTS": "2"},
+            "",
+            "equal",
+        ),
+        (
+            "role-401",
+            routes(roles=[Reply(401)]),
+            {"AWS_METADATA_SERVICE_NUM_ATTEMPTS": "2"},
+            "",
+            "equal",
+        ),
+        (
             "token-500-x2",
             routes(token=[Reply(500)]),
             {"AWS_METADATA_SERVICE_NUM_ATTEMPTS": "2"},
@@ -188,6 +202,15 @@ def _scenarios() -> List[Any]:
         ),
         ("expiring-soon", routes(creds=[Reply(200, creds_doc(soon))]), {}, "", EXTENDED),
         ("expired", routes(creds=[Reply(200, creds_doc(past))]), {}, "", EXTENDED),
+        (
+            "expired-fractional",  # not extended (strict format only): still expired
+            routes(
+                creds=[Reply(200, creds_doc(stamp(timedelta(hours=-1), "%Y-%m-%dT%H:%M:%S.5Z")))]
+            ),
+            {},
+            "",
+            "prefix",
+        ),
         (
             "text-charset",  # ISO-8859-1 for text/* without a charset, then percent-encoded
             routes(
@@ -380,6 +403,22 @@ def test_proxy_variables_are_honoured(serve, home: Path, botocore_oracle, bypass
     assert_same(mine, boto)
     assert request_keys(proxy.take(), *HEADERS) == boto_requests
     assert len(boto_requests) == (0 if bypass else 3)
+
+
+@requires_botocore_143
+def test_size_bound_is_a_deliberate_difference(serve, home: Path, botocore_oracle) -> None:
+    padded = b'{"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "%s"%s}' % (
+        stamp(timedelta(hours=2)).encode(),
+        b" " * 70000,
+    )
+    server = serve(routes(creds=[Reply(200, padded)]))
+    extra = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url}
+    boto = botocore_oracle.run(home, extra)
+    mine = ours(isolated_env(home, extra), home)
+    assert boto["result"]["access_key"] == "A"  # botocore reads any size
+    assert (
+        mine["error"] == "ResponseTooLargeError"
+    )  # we stop at 64 KiB (docs/differences-network.md)
 
 
 # -- our own behaviour ---------------------------------------------------------------
