@@ -32,6 +32,7 @@ from ._errors import (
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    HTTPClientError,
     HTTPError,
     InvalidURLError,
     ProxyConnectionError,
@@ -252,6 +253,16 @@ def request(
     if ca_bundle is None and parts.scheme == "https":
         ca_bundle = ca_bundle_from_env(environ)
     connect_timeout, read_timeout = _timeouts(timeout)
+    for kind, seconds in (("connect", connect_timeout), ("read", read_timeout)):
+        if not seconds > 0:  # urllib3's rule, hence botocore's message
+            shown = int(seconds) if seconds == int(seconds) else seconds
+            raise HTTPClientError(
+                "An HTTP Client raised an unhandled exception: Attempted to set %s timeout to "
+                "%s, but the timeout cannot be set to a value less than or equal to 0. "
+                "(request to %s; check AWS_METADATA_SERVICE_TIMEOUT or the timeout argument)"
+                % (kind, shown, endpoint),
+                endpoint=endpoint,
+            )
     target = _encode(parts.path or "/", _PATH_SAFE)
     if parts.query:
         target += "?" + _encode(parts.query, _PATH_SAFE + "?")

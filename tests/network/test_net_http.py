@@ -343,3 +343,11 @@ def test_https_verifies_against_aws_ca_bundle(serve, tls_pair) -> None:
     response = _http.request("GET", url, timeout=2, environ={"AWS_CA_BUNDLE": str(cert)})
     assert response.body == b"secure"
     assert _http.request("GET", url, timeout=2, ca_bundle=str(cert), environ={}).status == 200
+
+
+@pytest.mark.parametrize("timeout", [0, -1, (1, 0)])
+def test_non_positive_timeouts_are_refused_before_connecting(serve, timeout) -> None:
+    server = serve()
+    with pytest.raises(HTTPClientError, match="less than or equal to 0"):
+        _http.request("GET", server.url + "/x", timeout=timeout)
+    assert server.take() == []

@@ -267,6 +267,8 @@ def _scenarios() -> List[Any]:
             "equal",
         ),
         ("timeout-float", routes(), {"AWS_METADATA_SERVICE_TIMEOUT": "1.5"}, "", "any"),
+        ("timeout-0", routes(), {"AWS_METADATA_SERVICE_TIMEOUT": "0"}, "", "prefix"),
+        ("timeout-negative", routes(), {"AWS_METADATA_SERVICE_TIMEOUT": "-1"}, "", "prefix"),
         (
             "attempts-config-bad",
             routes(),
