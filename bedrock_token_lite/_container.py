@@ -219,6 +219,9 @@ class ContainerProvider:
                 % (response.url,)
             ) from None
         if response.status != 200:
+            auth = headers.get("Authorization")
+            if auth:  # an endpoint that echoes the request must not leak the token
+                text = text.replace(auth, "<redacted>")
             raise MetadataRetrievalError(
                 "Received non 200 response %d from container metadata: %s"
                 % (response.status, _clip(text))

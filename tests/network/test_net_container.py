@@ -339,6 +339,23 @@ def test_huge_body_is_refused_without_retry(serve) -> None:
     assert len(server.take()) == 1
 
 
+def test_echoed_token_is_redacted_from_error_bodies(serve, caplog) -> None:
+    server = serve(
+        {("GET", "/c"): lambda seen: Reply(401, "bad token " + seen.headers["authorization"])}
+    )
+    env = {
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/c",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": TOKEN,
+    }
+    with caplog.at_level("DEBUG"), pytest.raises(CredentialRetrievalError) as info:
+        ContainerProvider(env, sleep=lambda s: None).load()
+    assert "Received non 200 response 401 from container metadata: bad token <redacted>" in str(
+        info.value
+    )
+    assert TOKEN not in str(info.value)
+    assert TOKEN not in caplog.text
+
+
 def test_repr_and_messages_never_show_secrets(serve) -> None:
     server = serve({("GET", "/c"): [Reply(200, creds_doc())]})
     creds = ContainerProvider({"AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/c"}).load()
