@@ -11,7 +11,7 @@ import pytest
 from _compare import assert_same, instant, outcome, request_keys
 from _loopback import Reply, closed_port, elapsed, silent_port
 from _oracle import isolated_env
-from _support import requires_botocore_143, sample
+from _support import QUICK, requires_botocore_143, sample
 
 from bedrock_token_lite._errors import (
     CredentialRetrievalError,
@@ -341,7 +341,11 @@ def test_matches_botocore(scenario, serve, home: Path, botocore_oracle) -> None:
         assert SESSION not in mine["message"]
 
 
+slow_twin = pytest.mark.skipif(QUICK, reason="waits on real timeouts; the full profile runs it")
+
+
 @requires_botocore_143
+@slow_twin
 def test_token_read_timeout_falls_back_to_v1_at_once(serve, home: Path, botocore_oracle) -> None:
     server = serve(routes(token=[Reply(200, "late", delay=1.6)]))
     extra = {
@@ -371,6 +375,7 @@ def test_unreachable_endpoint(home: Path, botocore_oracle, v1_disabled: str) -> 
 
 
 @requires_botocore_143
+@slow_twin
 def test_silent_endpoint_returns_none_within_the_timeout(home: Path, botocore_oracle) -> None:
     # No source configured, IMDS enabled, pointed at a local socket that never answers.
     with silent_port() as port:
