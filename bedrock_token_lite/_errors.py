@@ -118,12 +118,15 @@ class ConnectTimeoutError(EndpointConnectionError, TimeoutError):
         self.args = ('Connect timeout on endpoint URL: "%s"' % (endpoint,),)
 
 
-class ProxyConnectionError(EndpointConnectionError):
-    """The HTTP(S) proxy chosen for the endpoint could not be reached."""
+class ProxyConnectionError(HTTPClientError, ConnectionError):
+    """The HTTP(S) proxy chosen for the endpoint could not be reached.
+
+    Not an :class:`EndpointConnectionError`: botocore does not retry it, and
+    it escapes the credential chain.
+    """
 
     def __init__(self, endpoint: str, proxy: str) -> None:
-        super().__init__(endpoint)
-        self.args = ('Failed to connect to proxy URL: "%s" (for "%s")' % (proxy, endpoint),)
+        super().__init__('Failed to connect to proxy URL: "%s"' % (proxy,), endpoint=endpoint)
         self.proxy = proxy
 
 

@@ -278,9 +278,11 @@ def request(
 
     proxy_url = (proxies or {}).get(parts.scheme)
     proxy_host: Optional[str] = None
+    proxy_shown = ""
     conn: http.client.HTTPConnection
     if proxy_url:
         _, proxy_host, proxy_port, proxy_auth = _proxy(proxy_url, endpoint)
+        proxy_shown = redact_url(proxy_url if "://" in proxy_url else "http://" + proxy_url)
         if parts.scheme == "https":
             conn = http.client.HTTPSConnection(
                 proxy_host,
@@ -311,11 +313,11 @@ def request(
             raise SSLError(endpoint, type(exc).__name__ + ": " + _reason(exc)) from None
         except socket.timeout:
             if proxy_host is not None:
-                raise ProxyConnectionError(endpoint, redact_url(str(proxy_url))) from None
+                raise ProxyConnectionError(endpoint, proxy_shown) from None
             raise ConnectTimeoutError(endpoint) from None
         except OSError as exc:
             if proxy_host is not None:
-                raise ProxyConnectionError(endpoint, redact_url(str(proxy_url))) from None
+                raise ProxyConnectionError(endpoint, proxy_shown) from None
             raise EndpointConnectionError(endpoint, _reason(exc)) from None
         assert conn.sock is not None
         conn.sock.settimeout(read_timeout)

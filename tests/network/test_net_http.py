@@ -18,6 +18,7 @@ from bedrock_token_lite._errors import (
     HTTPClientError,
     HTTPError,
     InvalidURLError,
+    ProxyConnectionError,
     ReadTimeoutError,
     ResponseTooLargeError,
     SSLError,
@@ -249,7 +250,7 @@ def test_requests_go_through_an_http_proxy(serve) -> None:
 
 def test_unreachable_proxy_names_the_proxy_without_credentials() -> None:
     port = closed_port()
-    with pytest.raises(EndpointConnectionError) as info:
+    with pytest.raises(ProxyConnectionError) as info:
         _http.request(
             "GET",
             "http://127.0.0.1:1/x",

@@ -390,6 +390,18 @@ def test_silent_endpoint_returns_none_within_the_timeout(home: Path, botocore_or
 
 
 @requires_botocore_143
+def test_unreachable_proxy_escapes_the_chain(home: Path, botocore_oracle) -> None:
+    extra = {
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:%d" % closed_port(),
+        "HTTP_PROXY": "http://127.0.0.1:%d" % closed_port(),
+    }
+    boto = botocore_oracle.run(home, extra)
+    mine = ours(isolated_env(home, extra), home)
+    assert_same(mine, boto)
+    assert mine["error"] == "ProxyConnectionError"
+
+
+@requires_botocore_143
 @pytest.mark.parametrize("bypass", [False, True])
 def test_proxy_variables_are_honoured(serve, home: Path, botocore_oracle, bypass: bool) -> None:
     direct = "http://127.0.0.1:%d" % closed_port()
