@@ -315,7 +315,7 @@ def test_matches_botocore(scenario, serve, home: Path, botocore_oracle) -> None:
         if value is None:
             env_extra.pop(key)
         else:
-            env_extra[key] = value.format(URL=server.url)
+            env_extra[key] = value.format(URL=server.url, PORT=server.port)
     if config:
         (home / ".aws" / "config").write_text(config.format(URL=server.url))
     env = isolated_env(home, env_extra)
