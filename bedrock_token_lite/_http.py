@@ -274,6 +274,14 @@ def request(
                 "Header %r for %s holds a line break and cannot be sent" % (name, endpoint),
                 endpoint=endpoint,
             )
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise InvalidURLError(
+                "Header %r for %s holds characters HTTP headers cannot carry (latin-1 only)"
+                % (name, endpoint),
+                endpoint=endpoint,
+            ) from None
         send_headers[name] = value
 
     proxy_url = (proxies or {}).get(parts.scheme)

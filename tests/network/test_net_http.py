@@ -183,10 +183,11 @@ def test_unusable_urls(url: str) -> None:
     assert isinstance(info.value, HTTPClientError)
 
 
-def test_header_with_line_break_is_refused_without_echo(serve) -> None:
+@pytest.mark.parametrize("suffix", ["\r\nX: y", "\u20ac"])
+def test_unsendable_header_is_refused_without_echo(serve, suffix: str) -> None:
     server = serve()
     with pytest.raises(InvalidURLError) as info:
-        _http.request("GET", server.url, headers={"Authorization": SECRET + "\r\nX: y"})
+        _http.request("GET", server.url, headers={"Authorization": SECRET + suffix})
     assert SECRET not in str(info.value)
     assert server.take() == []
 
