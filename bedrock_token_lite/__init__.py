@@ -5,10 +5,13 @@
 """
 
 from ._api import BedrockTokenGenerator, provide_token
+from ._container import ContainerProvider
 from ._credentials import Credentials
 from ._env import EnvProvider
 from ._errors import (
     BedrockTokenError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
     CredentialProcessCommandError,
     CredentialProcessError,
     CredentialProcessNotFoundError,
@@ -20,14 +23,22 @@ from ._errors import (
     CredentialRetrievalError,
     CredentialsError,
     EmptyCredentialProcessError,
+    EndpointConnectionError,
     ExpiredCredentialsError,
     ExpiryParseError,
     ExpiryTypeError,
+    HTTPClientError,
+    InvalidIMDSEndpointError,
+    InvalidIMDSEndpointModeError,
     InvalidParameterError,
+    MetadataRetrievalError,
     NaiveExpiryError,
     NoCredentialsError,
     PartialCredentialsError,
+    ReadTimeoutError,
+    ResponseTooLargeError,
 )
+from ._imds import InstanceMetadataProvider
 from ._process import ProcessProvider
 from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
 from ._token import generate_token
@@ -36,6 +47,9 @@ from ._version import __version__
 __all__ = [
     "BedrockTokenError",
     "BedrockTokenGenerator",
+    "ConnectionClosedError",
+    "ConnectTimeoutError",
+    "ContainerProvider",
     "CredentialProcessCommandError",
     "CredentialProcessError",
     "CredentialProcessNotFoundError",
@@ -49,16 +63,24 @@ __all__ = [
     "CredentialsError",
     "DeferredRefreshableCredentials",
     "EmptyCredentialProcessError",
+    "EndpointConnectionError",
     "EnvProvider",
     "ExpiredCredentialsError",
     "ExpiryParseError",
     "ExpiryTypeError",
+    "HTTPClientError",
+    "InstanceMetadataProvider",
+    "InvalidIMDSEndpointError",
+    "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "MetadataRetrievalError",
     "NaiveExpiryError",
     "NoCredentialsError",
     "PartialCredentialsError",
     "ProcessProvider",
+    "ReadTimeoutError",
     "RefreshableCredentials",
+    "ResponseTooLargeError",
     "__version__",
     "generate_token",
     "provide_token",

@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Optional
 
 __all__ = [
+    "AuthTokenFileNotFoundError",
     "BedrockTokenError",
+    "ConnectionClosedError",
+    "ConnectTimeoutError",
     "CredentialProcessCommandError",
     "CredentialProcessError",
     "CredentialProcessNotFoundError",
@@ -23,13 +26,30 @@ __all__ = [
     "CredentialRetrievalError",
     "CredentialsError",
     "EmptyCredentialProcessError",
+    "EndpointConnectionError",
     "ExpiredCredentialsError",
     "ExpiryParseError",
     "ExpiryTypeError",
+    "HTTPClientError",
+    "HTTPError",
+    "InvalidAuthTokenError",
+    "InvalidConfigError",
+    "InvalidExpiryError",
+    "InvalidIMDSEndpointError",
+    "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "InvalidResponseError",
+    "InvalidURLError",
+    "MetadataRetrievalError",
+    "MissingCredentialFieldError",
     "NaiveExpiryError",
     "NoCredentialsError",
     "PartialCredentialsError",
+    "ProxyConnectionError",
+    "ReadTimeoutError",
+    "ResponseTooLargeError",
+    "SSLError",
+    "UnsupportedContainerHostError",
 ]
 
 
@@ -139,3 +159,181 @@ class CredentialProcessOutputError(CredentialProcessError, ValueError):
 
 class CredentialProcessOutputTypeError(CredentialProcessOutputError, AttributeError):
     """The ``credential_process`` output is JSON, but not an object."""
+
+
+# -- network (the HTTP layer, the container and instance metadata providers) --
+
+
+class HTTPClientError(CredentialsError):
+    """A request to a credential endpoint failed below the HTTP level.
+
+    ``endpoint`` is ``scheme://host[:port]/path`` of the request: never its
+    query string, user info or headers, which may carry credentials.
+    """
+
+    def __init__(self, message: str, *, endpoint: str = "") -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+
+
+class EndpointConnectionError(HTTPClientError, ConnectionError):
+    """The endpoint could not be reached (refused, unresolvable, unroutable)."""
+
+    def __init__(self, endpoint: str, reason: str = "") -> None:
+        super().__init__(
+            'Could not connect to the endpoint URL: "%s"' % (endpoint,), endpoint=endpoint
+        )
+        self.reason = reason
+
+
+class ConnectTimeoutError(EndpointConnectionError, TimeoutError):
+    """No connection to the endpoint within the connect timeout."""
+
+    def __init__(self, endpoint: str, reason: str = "") -> None:
+        super().__init__(endpoint, reason)
+        self.args = ('Connect timeout on endpoint URL: "%s"' % (endpoint,),)
+
+
+class ProxyConnectionError(HTTPClientError, ConnectionError):
+    """The HTTP(S) proxy chosen for the endpoint could not be reached.
+
+    Not an :class:`EndpointConnectionError`: botocore does not retry it, and
+    it escapes the credential chain.
+    """
+
+    def __init__(self, endpoint: str, proxy: str) -> None:
+        super().__init__('Failed to connect to proxy URL: "%s"' % (proxy,), endpoint=endpoint)
+        self.proxy = proxy
+
+
+class ReadTimeoutError(HTTPClientError, TimeoutError):
+    """The endpoint accepted the connection but did not answer in time."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__('Read timeout on endpoint URL: "%s"' % (endpoint,), endpoint=endpoint)
+
+
+class ConnectionClosedError(HTTPClientError, ConnectionError):
+    """The endpoint closed the connection before a complete response arrived."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(
+            "Connection was closed before we received a valid response from endpoint URL: "
+            '"%s".' % (endpoint,),
+            endpoint=endpoint,
+        )
+
+
+class SSLError(HTTPClientError, ConnectionError):
+    """TLS negotiation or certificate verification failed."""
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        super().__init__(
+            "SSL validation failed for %s %s (set AWS_CA_BUNDLE to a PEM bundle that "
+            "holds the endpoint's CA)" % (endpoint, reason),
+            endpoint=endpoint,
+        )
+
+
+class ResponseTooLargeError(HTTPClientError):
+    """The response body exceeded the size bound for the endpoint."""
+
+    def __init__(self, endpoint: str, max_bytes: int) -> None:
+        super().__init__(
+            "The response from %s is larger than %d bytes; refusing to read more "
+            "(is the endpoint a credential service?)" % (endpoint, max_bytes),
+            endpoint=endpoint,
+        )
+        self.max_bytes = max_bytes
+
+
+class InvalidURLError(HTTPClientError, ValueError):
+    """The URL cannot be requested (no host, bad port, unsupported scheme)."""
+
+
+class HTTPError(HTTPClientError):
+    """The endpoint answered with a status the caller does not accept."""
+
+    def __init__(self, endpoint: str, status: int, reason: str = "") -> None:
+        super().__init__(
+            "HTTP %d%s from %s" % (status, " " + reason if reason else "", endpoint),
+            endpoint=endpoint,
+        )
+        self.status = status
+
+
+class MetadataRetrievalError(CredentialsError):
+    """The container or instance metadata service did not give usable data."""
+
+    def __init__(self, error_msg: str) -> None:
+        super().__init__("Error retrieving metadata: %s" % (error_msg,))
+        self.error_msg = error_msg
+
+
+class InvalidConfigError(CredentialsError, ValueError):
+    """A configuration value (environment variable or profile key) is invalid."""
+
+
+class InvalidIMDSEndpointError(InvalidConfigError):
+    """The instance metadata endpoint is not a valid URL."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(
+            "Invalid endpoint EC2 Instance Metadata endpoint: %s (set "
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint to a URL "
+            "such as http://169.254.169.254)" % (endpoint,)
+        )
+        self.endpoint = endpoint
+
+
+class InvalidIMDSEndpointModeError(InvalidConfigError):
+    """The instance metadata endpoint mode is neither ipv4 nor ipv6."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(
+            "Invalid EC2 Instance Metadata endpoint mode: %s Valid endpoint modes "
+            "(case-insensitive): ('ipv4', 'ipv6')." % (mode,)
+        )
+        self.mode = mode
+
+
+class UnsupportedContainerHostError(InvalidConfigError):
+    """The container credentials URL names a host botocore refuses to contact."""
+
+
+class InvalidAuthTokenError(InvalidConfigError):
+    """The container authorization token cannot be sent as a header value."""
+
+
+class AuthTokenFileNotFoundError(CredentialsError, FileNotFoundError):
+    """``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`` names a file that cannot be read."""
+
+    def __init__(self, message: str, filename: str) -> None:
+        CredentialsError.__init__(self, message)
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class MissingCredentialFieldError(CredentialsError, KeyError):
+    """A credentials document lacks a required field."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidExpiryError(CredentialsError, ValueError, TypeError):
+    """A credential expiry is not a timestamp, or one without a time zone.
+
+    Also a ``TypeError``: botocore fails with one when it compares a naive
+    expiry with the current time.
+    """
+
+
+class InvalidResponseError(CredentialsError, ValueError):
+    """A credential endpoint answered with something that is not a credentials document."""

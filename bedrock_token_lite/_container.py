@@ -1,0 +1,332 @@
+"""Credentials from the container credentials endpoint (ECS, EKS Pod Identity).
+
+botocore's ``ContainerProvider`` (spec section 15):
+
+* configured by ``AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`` (appended to
+  ``http://169.254.170.2``, winning when both are set) or
+  ``AWS_CONTAINER_CREDENTIALS_FULL_URI``;
+* plain-http URLs must name a loopback address, ``169.254.170.2``,
+  ``169.254.170.23``, ``fd00:ec2::23`` or ``localhost``; https may name any host;
+* ``Authorization`` comes from ``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE``
+  (re-read on every fetch) or ``AWS_CONTAINER_AUTHORIZATION_TOKEN``;
+* 2 s connect and read timeouts, three attempts with a 1 s pause after each
+  failure, no proxies;
+* the credentials refresh by fetching again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from . import _http
+from ._credentials import Credentials
+from ._errors import (
+    AuthTokenFileNotFoundError,
+    ConnectionClosedError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    InvalidAuthTokenError,
+    InvalidExpiryError,
+    InvalidResponseError,
+    MetadataRetrievalError,
+    MissingCredentialFieldError,
+    ReadTimeoutError,
+    UnsupportedContainerHostError,
+)
+from ._refresh import Clock, RefreshableCredentials
+
+__all__ = ["ContainerProvider", "parse_expiry"]
+
+RELATIVE_BASE = "http://169.254.170.2"
+ALLOWED_HOSTS = ("169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost")
+#: Credential documents are well under a kilobyte; anything past this is refused.
+METADATA_MAX_BYTES = 64 * 1024
+
+ENV_RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+ENV_FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+ENV_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+ENV_TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+
+_REQUIRED = (
+    ("AccessKeyId", "access_key"),
+    ("SecretAccessKey", "secret_key"),
+    ("Token", "token"),
+    ("Expiration", "expiry_time"),
+)
+
+
+class ContainerProvider:
+    """botocore's ``ContainerProvider`` (method ``container-role``).
+
+    ``load()`` returns ``None`` when neither URI variable is set; otherwise it
+    fetches at once and returns :class:`RefreshableCredentials`, or raises
+    (a failure does not fall through to the next provider).
+
+    The chain passes ``profile_name``, ``load_config``, ``home`` and
+    ``explicit_profile``; the container provider reads none of them.  Test
+    seams: ``relative_base`` (the address ``RELATIVE_URI`` is appended to),
+    ``sleep`` and ``retry_pause`` (the pause after a failed attempt),
+    ``timeout``, ``attempts`` and ``clock``.
+    """
+
+    METHOD = "container-role"
+    CANONICAL_NAME = "EcsContainer"
+
+    def __init__(
+        self,
+        environ: Optional[Mapping[str, str]] = None,
+        *,
+        profile_name: Optional[str] = None,
+        load_config: Optional[Callable[[], Mapping[str, Any]]] = None,
+        home: Optional[str] = None,
+        explicit_profile: bool = False,
+        relative_base: str = RELATIVE_BASE,
+        timeout: float = 2.0,
+        attempts: int = 3,
+        retry_pause: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Optional[Clock] = None,
+        max_bytes: int = METADATA_MAX_BYTES,
+    ) -> None:
+        self._environ = environ
+        self._relative_base = relative_base
+        self._timeout = timeout
+        self._attempts = attempts
+        self._retry_pause = retry_pause
+        self._sleep = sleep
+        self._clock = clock
+        self._max_bytes = max_bytes
+
+    def _env(self) -> Mapping[str, str]:
+        return os.environ if self._environ is None else self._environ
+
+    def url(self) -> Optional[str]:
+        """The URL credentials would be fetched from, or ``None`` when not configured."""
+        env = self._env()
+        if ENV_RELATIVE in env:
+            # Plain concatenation, as botocore: "foo" gives host "169.254.170.2foo".
+            return self._relative_base + env[ENV_RELATIVE]
+        if ENV_FULL in env:
+            return env[ENV_FULL]
+        return None
+
+    def load(self) -> Optional[RefreshableCredentials]:
+        url = self.url()
+        if url is None:
+            return None
+
+        def fetch() -> Credentials:
+            return self._fetch(url)
+
+        return RefreshableCredentials(fetch, fetch(), method=self.METHOD, clock=self._clock)
+
+    # -- one fetch -------------------------------------------------------------
+
+    def _fetch(self, url: str) -> Credentials:
+        headers = {"Accept": "application/json"}
+        auth = self._auth_token()
+        if auth is not None:
+            headers["Authorization"] = auth
+        validate_container_url(url)
+        try:
+            document = self._retrieve(url, headers)
+        except MetadataRetrievalError as exc:
+            raise CredentialRetrievalError(self.METHOD, str(exc)) from None
+        if not isinstance(document, dict):
+            raise InvalidResponseError(
+                "The container credentials endpoint %s returned JSON that is not an object"
+                % (_http.redact_url(url),)
+            )
+        values: Dict[str, Any] = {}
+        for field, name in _REQUIRED:
+            if field not in document:
+                raise MissingCredentialFieldError(
+                    "The container credentials endpoint %s returned no %r field"
+                    % (_http.redact_url(url), field),
+                    field,
+                )
+            values[name] = document[field]
+        return Credentials(
+            values["access_key"],
+            values["secret_key"],
+            values["token"],
+            parse_expiry(values["expiry_time"], "the container credentials endpoint"),
+            account_id=document.get("AccountId"),
+            method=self.METHOD,
+        )
+
+    def _auth_token(self) -> Optional[str]:
+        env = self._env()
+        token: Optional[str] = None
+        if ENV_TOKEN_FILE in env:
+            path = env[ENV_TOKEN_FILE]
+            try:
+                with open(path) as handle:  # locale encoding, no strip: botocore's reading
+                    token = handle.read()
+            except FileNotFoundError:
+                raise AuthTokenFileNotFoundError(
+                    "The container authorization token file %r (%s) does not exist; "
+                    "fix or unset the variable" % (path, ENV_TOKEN_FILE),
+                    path,
+                ) from None
+        elif ENV_TOKEN in env:
+            token = env[ENV_TOKEN]
+        if token is not None and ("\r" in token or "\n" in token):
+            source = ENV_TOKEN_FILE if ENV_TOKEN_FILE in env else ENV_TOKEN
+            raise InvalidAuthTokenError(
+                "Auth token value is not a legal header value: the token from %s holds a "
+                "line break (a token file must not end with a newline)" % (source,)
+            )
+        return token
+
+    def _retrieve(self, url: str, headers: Dict[str, str]) -> Any:
+        failures = 0
+        while True:
+            try:
+                return self._get(url, headers)
+            except MetadataRetrievalError:
+                # botocore pauses after every failed attempt, the last one included.
+                self._sleep(self._retry_pause)
+                failures += 1
+                if failures >= self._attempts:
+                    raise
+
+    def _get(self, url: str, headers: Dict[str, str]) -> Any:
+        import json
+
+        try:
+            response = _http.request(
+                "GET",
+                url,
+                headers=headers,
+                timeout=(self._timeout, self._timeout),
+                max_bytes=self._max_bytes,
+                proxies=None,  # botocore never proxies container traffic
+                environ=self._env(),
+            )
+        except (ReadTimeoutError, EndpointConnectionError, ConnectionClosedError) as exc:
+            raise MetadataRetrievalError(
+                "Received error when attempting to retrieve container metadata: %s" % (exc,)
+            ) from None
+        try:
+            text = response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidResponseError(
+                "The container credentials endpoint %s returned a body that is not UTF-8"
+                % (response.url,)
+            ) from None
+        if response.status != 200:
+            auth = headers.get("Authorization")
+            if auth:  # an endpoint that echoes the request must not leak the token
+                text = text.replace(auth, "<redacted>")
+            raise MetadataRetrievalError(
+                "Received non 200 response %d from container metadata: %s"
+                % (response.status, _clip(text))
+            )
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise MetadataRetrievalError(
+                "Unable to parse JSON returned from container metadata services"
+            ) from None
+
+
+def validate_container_url(url: str) -> None:
+    """Raise :class:`UnsupportedContainerHostError` unless botocore would fetch ``url``."""
+    import ipaddress
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme == "https":
+        return
+    hostname = parsed.hostname
+    if hostname is not None:
+        try:
+            if ipaddress.ip_address(hostname).is_loopback:
+                return
+        except ValueError:
+            pass
+        if hostname in ALLOWED_HOSTS:
+            return
+    raise UnsupportedContainerHostError(
+        "Unsupported host '%s'.  Can only retrieve metadata from a loopback address or one of "
+        "these hosts: %s" % (hostname, ", ".join(ALLOWED_HOSTS))
+    )
+
+
+def _clip(text: str, limit: int = 512) -> str:
+    return text if len(text) <= limit else text[:limit] + "...(truncated)"
+
+
+def parse_expiry(value: Any, source: str) -> datetime:
+    """An expiry timestamp as an aware datetime (the forms botocore's dateutil reads).
+
+    ISO 8601 in extended or basic form with ``Z``, ``UTC``, ``GMT`` or an
+    offset, optional fractional seconds and a ``T`` or space separator; and
+    RFC 1123 (``Thu, 01 Jan 2099 00:00:00 GMT``).  A timestamp without a zone
+    raises :class:`InvalidExpiryError` (botocore fails on it later with a
+    ``TypeError``), as does anything else.
+    """
+    import re
+
+    if isinstance(value, datetime):
+        parsed: Optional[datetime] = value
+    elif not isinstance(value, str):
+        raise InvalidExpiryError(
+            "The expiry from %s is a %s, not a timestamp" % (source, type(value).__name__)
+        )
+    else:
+        parsed = None
+        match = re.match(
+            r"\s*(\d{4})-?(\d{2})-?(\d{2})"
+            r"(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
+            r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*\Z",
+            value,
+            re.IGNORECASE,
+        )
+        if match:
+            year, month, day, hour, minute, second, fraction, zone = match.groups()
+            micro = int((fraction or "0")[:6].ljust(6, "0"))
+            tz: Optional[timezone] = None
+            if zone is not None:
+                if zone.upper() in ("Z", "UTC", "GMT"):
+                    tz = timezone.utc
+                else:
+                    digits = zone[1:].replace(":", "")
+                    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or "0"))
+                    tz = timezone(delta if zone[0] == "+" else -delta)
+            try:
+                parsed = datetime(
+                    int(year),
+                    int(month),
+                    int(day),
+                    int(hour or 0),
+                    int(minute or 0),
+                    int(second or 0),
+                    micro,
+                    tzinfo=tz,
+                )
+            except ValueError:
+                parsed = None
+        else:
+            from email.utils import parsedate_to_datetime
+
+            try:
+                parsed = parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                parsed = None
+        if parsed is None:
+            raise InvalidExpiryError(
+                "The expiry %r from %s is not a timestamp botocore understands "
+                "(expected ISO 8601, such as 2030-01-01T00:00:00Z)" % (value[:64], source)
+            )
+    assert parsed is not None
+    if parsed.utcoffset() is None:
+        raise InvalidExpiryError(
+            "The expiry from %s has no time zone; credentials need an absolute time "
+            "(for example 2030-01-01T00:00:00Z)" % (source,)
+        )
+    return parsed

@@ -1,0 +1,443 @@
+"""The one module that talks to the network.
+
+A small, careful HTTP/1.1 client on :mod:`http.client` (imported lazily), for
+the credential providers (instance metadata, container metadata) and the AWS
+API calls of the chain (STS, SSO).  What it guarantees:
+
+* explicit, separate connect and read timeouts; the body must also arrive
+  within ``read`` seconds per wait and ``2 * read`` seconds in total, so a
+  server that trickles bytes cannot hold us forever;
+* a bounded response: at most ``max_bytes`` of body are read, then
+  :class:`ResponseTooLargeError` is raised (a hostile endpoint cannot make us
+  buffer unbounded data);
+* **no redirects are followed**: a 3xx response is returned to the caller as
+  it is (no credential endpoint redirects, and following one could send a
+  token to another host);
+* TLS verification is always on for ``https`` (system trust store, or the PEM
+  file in ``ca_bundle``, for example ``AWS_CA_BUNDLE``);
+* proxies only when the caller passes them (see :func:`environ_proxies`, which
+  applies ``HTTP(S)_PROXY`` / ``NO_PROXY`` as botocore does);
+* errors (subclasses of :class:`HTTPClientError`) name the endpoint as
+  ``scheme://host:port/path``; never the query string, user info, headers or
+  body, which may carry credentials or tokens.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple, Union
+
+from ._errors import (
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    HTTPClientError,
+    HTTPError,
+    InvalidURLError,
+    ProxyConnectionError,
+    ReadTimeoutError,
+    ResponseTooLargeError,
+    SSLError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import http.client
+    import ssl
+    from urllib.parse import SplitResult
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Response",
+    "ca_bundle_from_env",
+    "environ_proxies",
+    "redact_url",
+    "request",
+]
+
+#: Default response-size bound (credential documents are a few kilobytes).
+DEFAULT_MAX_BYTES = 1024 * 1024
+#: Default (connect, read) timeouts in seconds: botocore's for AWS API calls.
+DEFAULT_TIMEOUT = (60.0, 60.0)
+
+_CHUNK = 16 * 1024
+
+Timeout = Union[float, Tuple[float, float]]
+
+
+class Response:
+    """A complete HTTP response: ``status``, ``reason``, ``headers``, ``body``.
+
+    ``headers`` maps lower-cased names to values (repeated headers joined with
+    ``", "``).  ``url`` is the redacted endpoint (no query) for messages.
+    """
+
+    __slots__ = ("status", "reason", "headers", "body", "url")
+
+    def __init__(
+        self, status: int, reason: str, headers: Dict[str, str], body: bytes, url: str
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.headers = headers
+        self.body = body
+        self.url = url
+
+    def text(self) -> str:
+        """The body decoded like botocore's ``AWSResponse.text``.
+
+        The ``charset`` of ``Content-Type`` if there is one; else ISO-8859-1
+        when the content type mentions ``text``; else UTF-8.  Undecodable
+        bytes raise ``UnicodeDecodeError`` (a ``ValueError``), as in botocore.
+        """
+        return self.body.decode(self.encoding())
+
+    def encoding(self) -> str:
+        content_type = self.headers.get("content-type")
+        if not content_type:
+            return "utf-8"
+        for param in content_type.split(";")[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "charset":
+                value = value.strip().strip('"').strip("'")
+                if value:
+                    return value
+        if "text" in content_type:
+            return "ISO-8859-1"
+        return "utf-8"
+
+    def raise_for_status(self) -> Response:
+        """Return ``self`` for a 2xx status, else raise :class:`HTTPError`."""
+        if not 200 <= self.status < 300:
+            raise HTTPError(self.url, self.status, self.reason)
+        return self
+
+    def __repr__(self) -> str:
+        return "Response(status=%d, url=%r, body=<%d bytes>)" % (
+            self.status,
+            self.url,
+            len(self.body),
+        )
+
+
+def redact_url(url: str) -> str:
+    """``scheme://host[:port]/path`` of ``url``: no user info, query or fragment."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "<unparseable URL>"
+    if ":" in host:
+        host = "[%s]" % host
+    netloc = host if port is None else "%s:%d" % (host, port)
+    return "%s://%s%s" % (parts.scheme, netloc, parts.path)
+
+
+def ca_bundle_from_env(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """``AWS_CA_BUNDLE`` when set and non-empty, else ``None`` (system trust store)."""
+    env = os.environ if environ is None else environ
+    return env.get("AWS_CA_BUNDLE") or None
+
+
+def environ_proxies(url: str, environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    """The proxies botocore would use for ``url`` (its ``get_environ_proxies``).
+
+    ``*_proxy`` variables in any case (the lower-case one wins when both are
+    set, as in :func:`urllib.request.getproxies_environment`), unless
+    ``NO_PROXY``/``no_proxy`` matches the URL's ``host:port``.  botocore
+    applies this to instance metadata and AWS API calls, and **not** to the
+    container endpoint.
+    """
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    # Public in the standard library but missing from typeshed.
+    proxy_bypass_environment = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    env = os.environ if environ is None else environ
+    proxies: Dict[str, str] = {}
+    # Upper case first, then lower case overrides, like the standard library.
+    for name in sorted(env, key=lambda n: n != n.upper()):
+        value = env[name]
+        lowered = name.lower()
+        if value and lowered.endswith("_proxy"):
+            proxies[lowered[: -len("_proxy")]] = value
+    if "REQUEST_METHOD" in env:  # CGI: HTTP_PROXY may come from a request header
+        proxies.pop("http", None)
+    if not proxies:
+        return {}
+    try:
+        netloc = urlsplit(url).netloc
+        if proxy_bypass_environment(netloc, proxies):
+            return {}
+    except (TypeError, ValueError, OSError):
+        pass
+    return proxies
+
+
+def _split(url: str) -> Tuple[SplitResult, str, int]:
+    from urllib.parse import urlsplit
+
+    safe = redact_url(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURLError(
+            "Cannot request %s: %s" % (safe, exc.__class__.__name__), endpoint=safe
+        ) from None
+    if parts.scheme not in ("http", "https"):
+        raise InvalidURLError(
+            "Cannot request %s: only http and https URLs are supported" % (safe,), endpoint=safe
+        )
+    if not host:
+        raise InvalidURLError("Cannot request %s: the URL has no host" % (safe,), endpoint=safe)
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    return parts, host, port
+
+
+def _ssl_context(ca_bundle: Optional[str], endpoint: str) -> ssl.SSLContext:
+    import ssl
+
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        raise SSLError(
+            endpoint, "(cannot load CA bundle %s: %s)" % (ca_bundle, type(exc).__name__)
+        ) from None
+
+
+def _timeouts(timeout: Timeout) -> Tuple[float, float]:
+    if isinstance(timeout, tuple):
+        return float(timeout[0]), float(timeout[1])
+    return float(timeout), float(timeout)
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    headers: Optional[Mapping[str, str]] = None,
+    body: Optional[bytes] = None,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    proxies: Optional[Mapping[str, str]] = None,
+    ca_bundle: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Response:
+    """Send one request and return the whole :class:`Response` (any status).
+
+    ``timeout`` is ``(connect, read)`` seconds, or one number for both.
+    ``proxies`` maps a scheme (``http``/``https``) to a proxy URL, as
+    :func:`environ_proxies` returns; ``None`` means a direct connection.
+    ``ca_bundle`` is a PEM file for https verification; ``None`` means
+    ``AWS_CA_BUNDLE`` from ``environ`` (default ``os.environ``) when set, else
+    the system trust store.  Verification cannot be turned off.  Redirects are
+    not followed.
+
+    Raises :class:`InvalidURLError` (also a ``ValueError``),
+    :class:`EndpointConnectionError` / :class:`ConnectTimeoutError` /
+    :class:`ProxyConnectionError` (nothing was sent), :class:`ReadTimeoutError`,
+    :class:`ConnectionClosedError`, :class:`SSLError` and
+    :class:`ResponseTooLargeError`; all are :class:`HTTPClientError`.
+    """
+    import http.client
+    import socket
+
+    parts, host, port = _split(url)
+    endpoint = redact_url(url)
+    if ca_bundle is None and parts.scheme == "https":
+        ca_bundle = ca_bundle_from_env(environ)
+    connect_timeout, read_timeout = _timeouts(timeout)
+    for kind, seconds in (("connect", connect_timeout), ("read", read_timeout)):
+        if not seconds > 0:  # urllib3's rule, hence botocore's message
+            shown = int(seconds) if seconds == int(seconds) else seconds
+            raise HTTPClientError(
+                "An HTTP Client raised an unhandled exception: Attempted to set %s timeout to "
+                "%s, but the timeout cannot be set to a value less than or equal to 0. "
+                "(request to %s; check AWS_METADATA_SERVICE_TIMEOUT or the timeout argument)"
+                % (kind, shown, endpoint),
+                endpoint=endpoint,
+            )
+    target = _encode(parts.path or "/", _PATH_SAFE)
+    if parts.query:
+        target += "?" + _encode(parts.query, _PATH_SAFE + "?")
+    send_headers: Dict[str, str] = {"Accept-Encoding": "identity"}
+    for name, value in (headers or {}).items():
+        if "\r" in value or "\n" in value or "\r" in name or "\n" in name:
+            # The value may be a token: never echo it.
+            raise InvalidURLError(
+                "Header %r for %s holds a line break and cannot be sent" % (name, endpoint),
+                endpoint=endpoint,
+            )
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise InvalidURLError(
+                "Header %r for %s holds characters HTTP headers cannot carry (latin-1 only)"
+                % (name, endpoint),
+                endpoint=endpoint,
+            ) from None
+        send_headers[name] = value
+
+    proxy_url = (proxies or {}).get(parts.scheme)
+    proxy_host: Optional[str] = None
+    proxy_shown = ""
+    conn: http.client.HTTPConnection
+    if proxy_url:
+        _, proxy_host, proxy_port, proxy_auth = _proxy(proxy_url, endpoint)
+        proxy_shown = redact_url(proxy_url if "://" in proxy_url else "http://" + proxy_url)
+        if parts.scheme == "https":
+            conn = http.client.HTTPSConnection(
+                proxy_host,
+                proxy_port,
+                timeout=connect_timeout,
+                context=_ssl_context(ca_bundle, endpoint),
+            )
+            tunnel_headers = {"Proxy-Authorization": proxy_auth} if proxy_auth else None
+            conn.set_tunnel(host, port, headers=tunnel_headers)
+        else:
+            conn = http.client.HTTPConnection(proxy_host, proxy_port, timeout=connect_timeout)
+            target = "%s://%s%s" % (parts.scheme, _netloc(host, port, 80), target)
+            if proxy_auth:
+                send_headers["Proxy-Authorization"] = proxy_auth
+    elif parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            host, port, timeout=connect_timeout, context=_ssl_context(ca_bundle, endpoint)
+        )
+    else:
+        conn = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+
+    try:
+        import ssl
+
+        try:
+            conn.connect()
+        except ssl.SSLError as exc:
+            raise SSLError(endpoint, type(exc).__name__ + ": " + _reason(exc)) from None
+        except socket.timeout:
+            if proxy_host is not None:
+                raise ProxyConnectionError(endpoint, proxy_shown) from None
+            raise ConnectTimeoutError(endpoint) from None
+        except OSError as exc:
+            if proxy_host is not None:
+                raise ProxyConnectionError(endpoint, proxy_shown) from None
+            raise EndpointConnectionError(endpoint, _reason(exc)) from None
+        assert conn.sock is not None
+        conn.sock.settimeout(read_timeout)
+        try:
+            conn.putrequest(method, target, skip_host=False, skip_accept_encoding=True)
+            for name, value in send_headers.items():
+                conn.putheader(name, value)
+            if body is not None or method.upper() in ("PUT", "POST", "PATCH"):
+                conn.putheader("Content-Length", str(len(body or b"")))
+            conn.endheaders(body if body else None)
+            resp = conn.getresponse()
+            status = resp.status
+            reason = resp.reason or ""
+            resp_headers: Dict[str, str] = {}
+            for name, value in resp.getheaders():
+                key = name.lower()
+                resp_headers[key] = (
+                    value if key not in resp_headers else resp_headers[key] + ", " + value
+                )
+            declared = resp_headers.get("content-length", "")
+            if declared.strip().isdigit() and int(declared) > max_bytes:
+                raise ResponseTooLargeError(endpoint, max_bytes)
+            data = _read_bounded(resp, conn, max_bytes, read_timeout, endpoint)
+        except socket.timeout:
+            raise ReadTimeoutError(endpoint) from None
+        except ssl.SSLError as exc:
+            raise SSLError(endpoint, type(exc).__name__ + ": " + _reason(exc)) from None
+        except (http.client.HTTPException, OSError):
+            raise ConnectionClosedError(endpoint) from None
+    finally:
+        conn.close()
+    return Response(status, reason, resp_headers, data, endpoint)
+
+
+def _read_bounded(
+    resp: http.client.HTTPResponse,
+    conn: http.client.HTTPConnection,
+    max_bytes: int,
+    read_timeout: float,
+    endpoint: str,
+) -> bytes:
+    import socket
+
+    chunks: List[bytes] = []
+    size = 0
+    deadline = time.monotonic() + 2 * read_timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise socket.timeout("body deadline")
+        if conn.sock is not None:
+            conn.sock.settimeout(min(read_timeout, remaining))
+        chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLargeError(endpoint, max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+#: Characters left as they are in a path (RFC 3986 pchar and "/"); "%" keeps escapes.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def _encode(text: str, safe: str) -> str:
+    """Percent-encode what may not appear in a request target (as urllib3 does)."""
+    from urllib.parse import quote
+
+    return quote(text, safe=safe)
+
+
+def _netloc(host: str, port: int, default_port: int) -> str:
+    if ":" in host:
+        host = "[%s]" % host
+    return host if port == default_port else "%s:%d" % (host, port)
+
+
+def _proxy(proxy_url: str, endpoint: str) -> Tuple[str, str, int, Optional[str]]:
+    """(scheme, host, port, Proxy-Authorization value or None) of a proxy URL."""
+    from urllib.parse import unquote, urlsplit
+
+    if "://" not in proxy_url:
+        proxy_url = "http://" + proxy_url
+    try:
+        parts = urlsplit(proxy_url)
+        host = parts.hostname
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        host = None
+        port = 0
+    if not host:
+        raise InvalidURLError(
+            "The proxy for %s is not a valid URL (check HTTP_PROXY/HTTPS_PROXY)" % (endpoint,),
+            endpoint=endpoint,
+        )
+    auth = None
+    if parts.username is not None:
+        import base64
+
+        raw = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
+        auth = "Basic " + base64.b64encode(raw.encode("utf-8")).decode("ascii")
+    return parts.scheme, host, port, auth
+
+
+def _reason(exc: BaseException) -> str:
+    """A short description of a transport error (no data from the request)."""
+    strerror = getattr(exc, "strerror", None)
+    if strerror:
+        return str(strerror)
+    reason = getattr(exc, "reason", None)
+    if reason:
+        return str(reason)
+    return type(exc).__name__

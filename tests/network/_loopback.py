@@ -1,0 +1,196 @@
+"""Real HTTP servers on 127.0.0.1 for the network tests, with scripted answers.
+
+``LoopbackServer`` is a threaded :mod:`http.server` bound to an ephemeral port
+on 127.0.0.1.  Each ``(METHOD, path)`` route holds a list of :class:`Reply`
+(used in order, the last one repeating) or a callable taking the
+:class:`Seen` request.  Every request is recorded.  ``silent_port()`` is a
+listening socket that never answers; ``closed_port()`` a port nobody listens on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
+
+HOST = "127.0.0.1"
+
+
+class Reply:
+    """One scripted answer.
+
+    ``delay`` waits before answering (to trigger read timeouts), ``close``
+    drops the connection without answering, ``trickle`` sends the body one
+    byte per ``trickle`` seconds, ``length`` overrides Content-Length.
+    """
+
+    def __init__(
+        self,
+        status: int = 200,
+        body: Union[bytes, str, Dict[str, Any]] = b"",
+        *,
+        headers: Optional[Dict[str, str]] = None,
+        delay: float = 0.0,
+        close: bool = False,
+        trickle: float = 0.0,
+        length: Optional[int] = None,
+    ) -> None:
+        if isinstance(body, dict):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+        self.delay = delay
+        self.close = close
+        self.trickle = trickle
+        self.length = length
+
+
+class Seen:
+    """A request as the server received it."""
+
+    def __init__(self, method: str, path: str, headers: List[Tuple[str, str]], body: bytes):
+        self.method = method
+        self.path = path
+        self.header_list = headers
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+
+    def key(self, *names: str) -> Tuple[Any, ...]:
+        """(method, path, {name: value} of the named headers present) for comparisons."""
+        picked = {n: self.headers[n] for n in names if n in self.headers}
+        return (self.method, self.path, tuple(sorted(picked.items())))
+
+    def __repr__(self) -> str:
+        return "Seen(%s %s)" % (self.method, self.path)
+
+
+Route = Union[List[Reply], Callable[[Seen], Reply]]
+
+
+class LoopbackServer:
+    """A scripted HTTP/1.1 server on 127.0.0.1; use as a context manager."""
+
+    def __init__(self, routes: Optional[Dict[Tuple[str, str], Route]] = None) -> None:
+        self.routes: Dict[Tuple[str, str], Route] = dict(routes or {})
+        self.requests: List[Seen] = []
+        self._lock = threading.Lock()
+        self._counts: Dict[Tuple[str, str], int] = {}
+        self._stop = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                seen = Seen(self.command, self.path, list(self.headers.items()), body)
+                reply = server._reply(seen)
+                if reply.delay:
+                    server._stop.wait(reply.delay)
+                if reply.close or server._stop.is_set():
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                self.send_response(reply.status)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                declared = len(reply.body) if reply.length is None else reply.length
+                self.send_header("Content-Length", str(declared))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    if reply.trickle:
+                        for i in range(len(reply.body)):
+                            if server._stop.wait(reply.trickle):
+                                return
+                            self.wfile.write(reply.body[i : i + 1])
+                            self.wfile.flush()
+                    else:
+                        self.wfile.write(reply.body)
+                except OSError:
+                    pass
+
+            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _serve
+
+        self._httpd = ThreadingHTTPServer((HOST, 0), Handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self.url = "http://%s:%d" % (HOST, self.port)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}
+        )
+        self._thread.daemon = True
+
+    def _reply(self, seen: Seen) -> Reply:
+        with self._lock:
+            self.requests.append(seen)
+            route_key = (seen.method, seen.path.split("?")[0])
+            route = self.routes.get(route_key)
+            index = self._counts.get(route_key, 0)
+            self._counts[route_key] = index + 1
+        if route is None:
+            return Reply(404, b"no route")
+        if callable(route):
+            return route(seen)
+        return route[min(index, len(route) - 1)]
+
+    def take(self) -> List[Seen]:
+        """The requests seen so far (and forget them and the route positions)."""
+        with self._lock:
+            seen, self.requests = self.requests, []
+            self._counts.clear()
+        return seen
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
+
+
+@contextlib.contextmanager
+def silent_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that accepts connections (kernel backlog) and never answers."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((HOST, 0))
+        sock.listen(16)
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 with no listener (connections are refused)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    port = int(sock.getsockname()[1])
+    sock.close()
+    return port
+
+
+def elapsed(func: Callable[[], Any]) -> Tuple[Any, float]:
+    """(result or raised exception, seconds taken)."""
+    start = time.monotonic()
+    try:
+        result: Any = func()
+    except Exception as exc:
+        result = exc
+    return result, time.monotonic() - start
