@@ -11,7 +11,9 @@ from __future__ import annotations
 __all__ = [
     "BedrockTokenError",
     "CredentialsError",
+    "InvalidEndpointConfigurationError",
     "InvalidParameterError",
+    "InvalidTokenError",
     "NoCredentialsError",
     "PartialCredentialsError",
 ]
@@ -62,3 +64,22 @@ class CredentialRetrievalError(CredentialsError):
 
 class ExpiredCredentialsError(CredentialsError):
     """Refreshed credentials were already expired."""
+
+
+class InvalidTokenError(BedrockTokenError, ValueError):
+    """A bearer token is malformed, or failed a verification check.
+
+    ``check`` names what failed: ``type``, ``prefix``, ``base64``, ``encoding``,
+    ``host``, ``path``, ``parameter``, ``action``, ``algorithm``, ``credential``,
+    ``date``, ``expires``, ``signed-headers``, ``signature-format``, ``version``
+    (malformed), or ``scope``, ``access-key``, ``session-token``, ``signature``,
+    ``expired``, ``not-yet-valid`` (verification).
+    """
+
+    def __init__(self, check: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+class InvalidEndpointConfigurationError(BedrockTokenError, ValueError):
+    """An endpoint cannot be used with bearer authorization (it is not HTTPS)."""
