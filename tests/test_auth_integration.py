@@ -224,7 +224,7 @@ def test_bearer_auth_protocols_and_repr() -> None:
 
 # -- botocore / boto3 ---------------------------------------------------------------
 
-MESSAGES = [{"role": "user", "content": [{"text": "hi"}]}]
+BODY = b'{"inputText": "hi"}'
 
 
 @pytest.fixture
@@ -259,12 +259,12 @@ def test_one_boto3_client_uses_the_token_and_another_is_untouched(
         endpoint_url=https.url, verify=verify,
     )  # fmt: skip
     ordinary = session.client("bedrock-runtime", endpoint_url=https.url, verify=verify)
-    runtime.converse(modelId="model-a", messages=MESSAGES)
-    ordinary.converse(modelId="model-b", messages=MESSAGES)
+    runtime.invoke_model(modelId="model-a", body=BODY)
+    ordinary.invoke_model(modelId="model-b", body=BODY)
     clock.now += timedelta(hours=2)  # the next request needs a new token
-    runtime.converse(modelId="model-c", messages=MESSAGES)
+    runtime.invoke_model(modelId="model-c", body=BODY)
     first, plain, third = https.seen
-    assert first.path == "/model/model-a/converse"
+    assert first.path == "/model/model-a/invoke"
     btl.verify_token(bearer(first), CREDS, now=T0)
     btl.verify_token(bearer(third), CREDS, now=clock.now)
     assert bearer(first) != bearer(third)
@@ -307,7 +307,7 @@ def test_the_helper_refuses_what_cannot_work(http: Endpoint, aws_env: Dict[str, 
         aws_secret_access_key=SECRET,
     )  # fmt: skip
     with pytest.raises(btl.InvalidEndpointConfigurationError) as caught:
-        plain_http.converse(modelId="m", messages=MESSAGES)
+        plain_http.invoke_model(modelId="m", body=BODY)
     assert "HTTPS" in str(caught.value)
     assert http.seen == []  # nothing was sent in the clear
     with pytest.raises(btl.InvalidParameterError) as wrong_service:
@@ -326,7 +326,7 @@ _BOTO_BEARER = (
     "import boto3\n"
     "client = boto3.client('bedrock-runtime', region_name='us-east-1',\n"
     "                      endpoint_url=sys.argv[1], verify=sys.argv[2])\n"
-    "client.converse(modelId='model-x', messages=%r)\n" % (MESSAGES,)
+    "client.invoke_model(modelId='model-x', body=%r)\n" % (BODY,)
 )
 
 
@@ -350,7 +350,7 @@ def test_the_request_matches_what_botocore_sends_with_the_env_var(
     ours_client = btl.bedrock_client(
         token_provider=token, session=session, endpoint_url=https.url, verify=verify
     )
-    ours_client.converse(modelId="model-x", messages=MESSAGES)
+    ours_client.invoke_model(modelId="model-x", body=BODY)
     ours = https.seen[-1]
     assert ours.headers["authorization"] == theirs.headers["authorization"] == "Bearer " + token
     assert (ours.method, ours.path, ours.body) == (theirs.method, theirs.path, theirs.body)

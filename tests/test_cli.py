@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import pytest
+from _support import sample
 
 import bedrock_token_lite as btl
 from bedrock_token_lite import sigv4
@@ -236,7 +237,7 @@ def test_exec_passes_stdin_and_stderr_through(env: Dict[str, str]) -> None:
 
 
 @pytest.mark.skipif(not POSIX, reason="POSIX signals")
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT", "SIGHUP"])
+@pytest.mark.parametrize("signame", sample(["SIGTERM", "SIGINT", "SIGHUP"], every=3))
 def test_exec_signals_reach_the_command(env: Dict[str, str], signame: str) -> None:
     signum = getattr(signal, signame)
     code = (
@@ -335,17 +336,20 @@ def test_the_spawning_fallback_forwards_signals_and_maps_exit_statuses(
 
 @pytest.mark.parametrize(
     ("args", "code", "needle"),
-    [
-        (["--region", "bad region!"], 2, "region"),
-        (["--expiry", "13h"], 2, "12 hours"),
-        (["--expiry", "soon"], 2, "--expiry"),
-        (["--format", "yaml"], 2, "--format"),
-        (["--frobnicate"], 2, "unknown option"),
-        (["stray"], 2, "unexpected argument"),
-        (["--region"], 2, "needs a value"),
-        (["exec"], 2, "needs a command"),
-        (["exec", "--format", "json", "--", "true"], 2, "unknown option"),
-    ],
+    sample(
+        [
+            (["--region", "bad region!"], 2, "region"),
+            (["--expiry", "13h"], 2, "12 hours"),
+            (["--expiry", "soon"], 2, "--expiry"),
+            (["--format", "yaml"], 2, "--format"),
+            (["--frobnicate"], 2, "unknown option"),
+            (["stray"], 2, "unexpected argument"),
+            (["--region"], 2, "needs a value"),
+            (["exec"], 2, "needs a command"),
+            (["exec", "--format", "json", "--", "true"], 2, "unknown option"),
+        ],
+        every=3,
+    ),
 )
 def test_usage_errors_exit_2_with_one_line(
     env: Dict[str, str], args: List[str], code: int, needle: str
