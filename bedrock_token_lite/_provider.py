@@ -16,7 +16,6 @@ to a fuller resolver is a one-line change.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple, Union
 
@@ -194,6 +193,8 @@ class _Flight:
         self.waiters: List[Tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
 
     def finish(self) -> None:
+        import contextlib
+
         self.done.set()
         for loop, future in self.waiters:
             with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
