@@ -192,14 +192,16 @@ class _Flight:
         self.error: Optional[BaseException] = None
         self.waiters: List[Tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
 
-    def finish(self) -> None:
+    def finish(self, lock: threading.Lock) -> None:
+        """Mark the flight done and wake every waiter (``lock`` guards ``waiters``)."""
         import contextlib
 
-        self.done.set()
-        for loop, future in self.waiters:
+        with lock:  # waiters register under the same lock, after checking ``done``
+            self.done.set()
+            waiters, self.waiters = self.waiters, []
+        for loop, future in waiters:
             with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
                 loop.call_soon_threadsafe(_wake, future)
-        self.waiters = []
 
 
 def _wake(future: asyncio.Future[None]) -> None:
@@ -364,9 +366,7 @@ class TokenProvider:
     async def _await_flight(self, flight: _Flight, lead: bool) -> None:
         import asyncio
 
-        loop = asyncio.get_running_loop() if hasattr(asyncio, "get_running_loop") else None
-        if loop is None:  # pragma: no cover - Python < 3.7
-            loop = asyncio.get_event_loop()
+        loop = asyncio.get_running_loop()
         if lead:
             await loop.run_in_executor(None, self._lead, flight)
             return
@@ -462,7 +462,7 @@ class TokenProvider:
                     type(exc).__name__,
                     self._backoff_seconds(),
                 )
-            flight.finish()
+            flight.finish(self._lock)
             return
         assert started is not None
         with self._lock:
@@ -474,7 +474,7 @@ class TokenProvider:
                 self._retry_at = None
             flight.result = issued
             self._flight = None
-        flight.finish()
+        flight.finish(self._lock)
 
     def _backoff_seconds(self) -> float:
         return min(2.0 ** max(self._setbacks - 1, 0), MAX_BACKOFF_SECONDS)
