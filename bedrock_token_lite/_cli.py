@@ -16,7 +16,7 @@ and its status is returned (128 + N when killed by signal N).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from ._errors import BedrockTokenError, CredentialsError, InvalidParameterError
 from ._version import __version__
@@ -223,7 +223,7 @@ def _iso(when: datetime) -> str:
     return iso(when)
 
 
-def _issue(opts: Mapping[str, str], err: TextIO) -> Issued:
+def _issue(opts: Mapping[str, str], err: TextIO, provider: Any = None) -> Issued:
     """A token for the command line's options; explains itself on ``err`` with --verbose."""
     from datetime import datetime, timezone
 
@@ -233,7 +233,7 @@ def _issue(opts: Mapping[str, str], err: TextIO) -> Issued:
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
     region, source = resolve_region(opts.get("region"))
-    credentials = load_credentials(None, opts.get("profile"))
+    credentials = load_credentials(provider, opts.get("profile"))
     now = datetime.now(timezone.utc)
     issued = issue(credentials, region, expiry, now)
     if issued.valid_until <= now:
@@ -266,11 +266,11 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
-def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any) -> int:
     fmt = opts.get("format", "token")
     if fmt not in _FORMATS:
         raise UsageError("--format: %r is not one of token, env, json" % (fmt,))
-    issued = _issue(opts, err)
+    issued = _issue(opts, err, source)
     if fmt == "env":
         out.write("export %s=%s\n" % (TOKEN_VAR, _quote(issued.token)))
     elif fmt == "json":
@@ -343,7 +343,7 @@ def _inspect(argv: Sequence[str], out: TextIO, stdin: Optional[TextIO]) -> int:
     return EXIT_OK
 
 
-def _exec(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
+def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
     import os
 
     opts, command = _parse(argv, _EXEC_OPTIONS, _FLAGS, PROG + " exec", stop_at_positional=True)
@@ -352,7 +352,7 @@ def _exec(argv: Sequence[str], out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     if not command:
         raise UsageError("exec needs a command: bedrock-token exec [options] -- COMMAND [ARG...]")
-    issued = _issue(opts, err)
+    issued = _issue(opts, err, source)
     env = dict(os.environ)
     env[TOKEN_VAR] = issued.token
     env["AWS_REGION"] = issued.region
@@ -417,8 +417,14 @@ def main(
     stdout: Optional[TextIO] = None,
     stderr: Optional[TextIO] = None,
     stdin: Optional[TextIO] = None,
+    *,
+    credentials_provider: Any = None,
 ) -> int:
-    """Run the command; return the exit status."""
+    """Run the command; return the exit status.
+
+    Programs embedding the command may pass ``credentials_provider`` (anything
+    with ``.load()``) instead of the default credential chain.
+    """
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
     args = list(sys.argv[1:] if argv is None else argv)
@@ -426,7 +432,7 @@ def main(
         if args and args[0] == "inspect":
             return _inspect(args[1:], out, stdin)
         if args and args[0] == "exec":
-            return _exec(args[1:], out, err)
+            return _exec(args[1:], out, err, credentials_provider)
         opts = parse_args(args)
         if "help" in opts:
             out.write(HELP)
@@ -434,7 +440,7 @@ def main(
         if "version" in opts:
             out.write("%s %s\n" % (PROG, __version__))
             return EXIT_OK
-        return _print_token(opts, out, err)
+        return _print_token(opts, out, err, credentials_provider)
     except UsageError as exc:
         return _fail(err, EXIT_USAGE, str(exc))
     except InvalidParameterError as exc:

@@ -17,6 +17,7 @@ import pytest
 from _support import sample
 
 import bedrock_token_lite as btl
+import bedrock_token_lite._cli
 from bedrock_token_lite import sigv4
 
 AK = "AKIDCLIEXAMPLE"
@@ -419,3 +420,38 @@ def test_the_token_path_stays_light(env: Dict[str, str]) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_verbose_names_the_credential_expiry_when_it_limits_the_token() -> None:
+    """In process: an embedding program's provider whose credentials expire in 30 minutes."""
+    import io
+
+    expiry = datetime.now(timezone.utc) + timedelta(minutes=30)
+
+    class Source:
+        def load(self) -> btl.Credentials:
+            return btl.Credentials(AK, SECRET, SESSION, expiry, method="custom-process")
+
+    out, err = io.StringIO(), io.StringIO()
+    code = btl._cli.main(  # type: ignore[attr-defined]
+        ["-v", "-r", "us-east-1", "-f", "json"], out, err, credentials_provider=Source()
+    )
+    assert code == 0
+    document = json.loads(out.getvalue())
+    assert document["expires_at"] == expiry.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert btl.decode_token(document["token"]).expiry_seconds == 43200
+    text = err.getvalue()
+    assert "credentials: from provider 'custom-process'" in text
+    assert "credential expiry: the credentials expire before the requested 12h" in text
+    for secret in (SECRET, SESSION, document["token"]):
+        assert secret not in text
+
+    class Expired(Source):
+        def load(self) -> btl.Credentials:
+            past = datetime.now(timezone.utc) - timedelta(minutes=1)
+            return btl.Credentials(AK, SECRET, SESSION, past, method="custom-process")
+
+    out, err = io.StringIO(), io.StringIO()
+    assert btl._cli.main(["-r", "us-east-1"], out, err, credentials_provider=Expired()) == 1  # type: ignore[attr-defined]
+    assert out.getvalue() == ""
+    assert "expired at" in err.getvalue()
