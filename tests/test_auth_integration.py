@@ -370,3 +370,38 @@ def test_importing_the_package_imports_no_http_client_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert json.loads(out.stdout.replace("'", '"')) == []
+
+
+_BOTO_BEARER_HTTP = (
+    "import sys\n"
+    "from botocore import utils\n"
+    "if not hasattr(utils, 'get_token_from_environment'):\n"
+    "    sys.exit(99)\n"
+    "import boto3\n"
+    "client = boto3.client('bedrock-runtime', region_name='us-east-1', endpoint_url=sys.argv[1])\n"
+    "try:\n"
+    "    client.invoke_model(modelId='m', body=b'{}')\n"
+    "except Exception as exc:\n"
+    "    print(type(exc).__name__)\n"
+)
+
+
+def test_like_botocore_no_bearer_token_goes_over_plain_http(
+    http: Endpoint, aws_env: Dict[str, str]
+) -> None:
+    """Differential: botocore's bearer signer refuses http://, and so does the helper."""
+    pytest.importorskip("boto3")
+    token = btl.generate_token(CREDS, "us-east-1", expiry=900)
+    env = dict(aws_env, PATH=os.environ.get("PATH", ""), AWS_BEARER_TOKEN_BEDROCK=token)
+    result = subprocess.run(
+        [sys.executable, "-c", _BOTO_BEARER_HTTP, http.url],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if result.returncode == 99:
+        pytest.skip("this botocore has no AWS_BEARER_TOKEN_BEDROCK support")
+    assert result.stdout.strip() == "InvalidEndpointConfigurationError"
+    ours = btl.bedrock_client(token_provider=token, region="us-east-1", endpoint_url=http.url)
+    with pytest.raises(btl.InvalidEndpointConfigurationError):
+        ours.invoke_model(modelId="m", body=b"{}")
+    assert http.seen == []
+    assert token not in result.stdout + result.stderr
