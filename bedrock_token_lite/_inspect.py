@@ -42,8 +42,6 @@ _OPTIONAL = "X-Amz-Security-Token"
 # The generator's order, with and without a session token.
 _ORDER_PLAIN = _REQUIRED
 _ORDER_SESSION = (*_REQUIRED[:6], _OPTIONAL, *_REQUIRED[6:])
-#: Parameters whose value may be quoted in an error message (none is a secret).
-_SHOWN = frozenset(("Action", "X-Amz-Algorithm", "X-Amz-Date", "X-Amz-Expires", "Version"))
 
 
 class TokenInfo:

@@ -387,9 +387,11 @@ class TokenProvider:
         if current is None:
             return _MANDATORY
         left = current.valid_until - now
+        if left <= timedelta(0):
+            return _MANDATORY
         if left >= self._advisory:
             return _FRESH
-        if left >= self._before and left > timedelta(0):
+        if left >= self._before:
             return _ADVISORY
         return _MANDATORY
 

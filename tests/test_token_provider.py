@@ -413,3 +413,13 @@ def test_importing_the_package_does_not_import_threading_or_asyncio() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_refresh_before_zero_never_hands_out_an_expired_token() -> None:
+    provider, clock, source = make(refresh_before=0)
+    first = provider()
+    clock.advance(minutes=59, seconds=59)
+    assert provider() == first  # one second left: still served
+    clock.advance(seconds=1)  # the expiry instant itself: a new token
+    assert provider() != first
+    assert source.loads == 2
