@@ -5,6 +5,7 @@
 """
 
 from ._api import BedrockTokenGenerator, provide_token
+from ._auth import BearerAuth, bedrock_client, use_bearer_token
 from ._container import ContainerProvider
 from ._credentials import Credentials
 from ._env import EnvProvider
@@ -28,9 +29,11 @@ from ._errors import (
     ExpiryParseError,
     ExpiryTypeError,
     HTTPClientError,
+    InvalidEndpointConfigurationError,
     InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
     InvalidParameterError,
+    InvalidTokenError,
     MetadataRetrievalError,
     NaiveExpiryError,
     NoCredentialsError,
@@ -39,12 +42,15 @@ from ._errors import (
     ResponseTooLargeError,
 )
 from ._imds import InstanceMetadataProvider
+from ._inspect import TokenInfo, decode_token, verify_token
 from ._process import ProcessProvider
+from ._provider import TokenProvider
 from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
 from ._token import generate_token
 from ._version import __version__
 
 __all__ = [
+    "BearerAuth",
     "BedrockTokenError",
     "BedrockTokenGenerator",
     "ConnectionClosedError",
@@ -70,9 +76,11 @@ __all__ = [
     "ExpiryTypeError",
     "HTTPClientError",
     "InstanceMetadataProvider",
+    "InvalidEndpointConfigurationError",
     "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "InvalidTokenError",
     "MetadataRetrievalError",
     "NaiveExpiryError",
     "NoCredentialsError",
@@ -81,7 +89,13 @@ __all__ = [
     "ReadTimeoutError",
     "RefreshableCredentials",
     "ResponseTooLargeError",
+    "TokenInfo",
+    "TokenProvider",
     "__version__",
+    "bedrock_client",
+    "decode_token",
     "generate_token",
     "provide_token",
+    "use_bearer_token",
+    "verify_token",
 ]

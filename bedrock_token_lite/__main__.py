@@ -1,5 +1,10 @@
+"""``python -m bedrock_token_lite``: the ``bedrock-token`` command."""
+
+from __future__ import annotations
+
 import sys
 
 from ._cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,23 +4,41 @@ A small hand-written option parser keeps the cold start close to a bare
 ``python -c pass``: argparse alone costs several milliseconds to import.
 Errors are one line on stderr, exit 1 for credential problems and 2 for
 usage problems; never a traceback and never a secret.
+
+``bedrock-token exec`` replaces itself with the command (``os.execvpe``) on
+POSIX: the command then *is* the process the caller started, so stdin,
+stdout, stderr, every signal and the exit status (including death by a
+signal) pass through exactly, with no Python process left in between.
+Elsewhere the command runs as a child; SIGINT/SIGTERM/SIGBREAK are forwarded
+and its status is returned (128 + N when killed by signal N).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Dict, List, Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from ._errors import BedrockTokenError, CredentialsError, InvalidParameterError
 from ._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
+    from ._provider import Issued
 
 PROG = "bedrock-token"
 EXIT_OK = 0
 EXIT_CREDENTIALS = 1
 EXIT_USAGE = 2
+EXIT_NOT_EXECUTABLE = 126
+EXIT_NOT_FOUND = 127
+TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
 
 HELP = """\
 usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
+                     [--format token|env|json] [--verbose]
+       bedrock-token inspect [--json] [TOKEN]
+       bedrock-token exec [--region R] [--profile P] [--expiry D] [--verbose] -- COMMAND [ARG...]
 
 Print an Amazon Bedrock short-term API key (bearer token) and a newline.
 
@@ -30,14 +48,69 @@ options:
                          (environment credentials are then skipped, as in botocore)
   -e, --expiry DURATION  token lifetime: seconds (900), or 15m, 2h, 1h30m;
                          at most 12h (the default)
+  -f, --format FORMAT    token (default): the token alone;
+                         env: an `export AWS_BEARER_TOKEN_BEDROCK='...'` line for eval;
+                         json: {"token", "region", "expires_at"} for programs
+  -v, --verbose          tell on stderr where the credentials and region came from
+                         and when and why the token expires (never a secret)
   -V, --version          print the version and exit
   -h, --help             show this help and exit
 
+subcommands (see bedrock-token inspect --help, bedrock-token exec --help):
+  inspect                decode a token: region, access key id, issue and expiry times
+  exec                   run a command with AWS_BEARER_TOKEN_BEDROCK and AWS_REGION set
+
 examples:
   export AWS_BEARER_TOKEN_BEDROCK="$(bedrock-token --region us-east-1)"
-  bedrock-token --profile dev --expiry 15m
+  eval "$(bedrock-token --format env --expiry 1h)"
+  bedrock-token --profile dev --expiry 15m --format json
+  bedrock-token exec --region us-west-2 -- python my_agent.py
 
 exit status: 0 token printed, 1 no usable credentials, 2 bad usage or input
+"""
+
+INSPECT_HELP = """\
+usage: bedrock-token inspect [--json] [TOKEN]
+
+Decode a Bedrock bearer token and show what it says about itself: region,
+access key id, whether it carries a session token, when it was issued, when
+it expires and how much time is left.  Reads the token from standard input
+when TOKEN is absent or '-'.  The signature and session token are never shown.
+The signature is not checked (that needs the secret key).
+
+options:
+  --json                 print the fields as one JSON object
+  -h, --help             show this help and exit
+
+examples:
+  bedrock-token inspect "$AWS_BEARER_TOKEN_BEDROCK"
+  bedrock-token --region us-east-1 | bedrock-token inspect --json
+
+exit status: 0 decoded (even if expired), 2 not a well-formed token
+"""
+
+EXEC_HELP = """\
+usage: bedrock-token exec [--region REGION] [--profile PROFILE] [--expiry DURATION]
+                          [--verbose] [--] COMMAND [ARG...]
+
+Run COMMAND with AWS_BEARER_TOKEN_BEDROCK set to a fresh token and AWS_REGION
+set to its region; everything else in the environment is passed on.  On
+POSIX the command replaces this process, so standard input and output,
+signals and the exit status are the command's own.
+
+options:
+  -r, --region REGION    AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)
+  -p, --profile PROFILE  use this profile of the shared config and credentials files
+  -e, --expiry DURATION  token lifetime (default 12h)
+  -v, --verbose          tell on stderr where credentials and region came from
+  -h, --help             show this help and exit
+
+examples:
+  bedrock-token exec -- python -c 'import os; print(os.environ["AWS_REGION"])'
+  bedrock-token exec --region us-west-2 --expiry 1h -- ./run-agent.sh --fast
+
+exit status: the command's; 1 no usable credentials, 2 bad usage,
+126 command not executable, 127 command not found
 """
 
 
@@ -45,14 +118,19 @@ class UsageError(Exception):
     """Bad command line (exit 2)."""
 
 
-_OPTIONS = {
+_TOKEN_OPTIONS = {
     "-r": "region",
     "--region": "region",
     "-p": "profile",
     "--profile": "profile",
     "-e": "expiry",
     "--expiry": "expiry",
+    "-f": "format",
+    "--format": "format",
 }
+_EXEC_OPTIONS = {k: v for k, v in _TOKEN_OPTIONS.items() if v != "format"}
+_FLAGS = {"-v": "verbose", "--verbose": "verbose"}
+_FORMATS = ("token", "env", "json")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
@@ -82,65 +160,306 @@ def parse_duration(text: str) -> int:
     return total
 
 
-def parse_args(argv: Sequence[str]) -> Dict[str, str]:
-    """Parse ``argv`` into a dict of option names to values (or ``help``/``version``)."""
+def _parse(
+    argv: Sequence[str],
+    options: Mapping[str, str],
+    flags: Mapping[str, str],
+    command: str,
+    *,
+    stop_at_positional: bool = False,
+) -> Tuple[Dict[str, str], List[str]]:
+    """(options found, positional arguments); ``help``/``version`` end parsing early."""
     found: Dict[str, str] = {}
+    rest: List[str] = []
     args = list(argv)
+    see = "see %s --help" % command
     while args:
         arg = args.pop(0)
+        if arg == "--":
+            rest.extend(args)
+            break
         if arg in ("-h", "--help"):
-            return {"help": ""}
-        if arg in ("-V", "--version"):
-            return {"version": ""}
+            return {"help": ""}, []
+        if arg in ("-V", "--version") and command == PROG:
+            return {"version": ""}, []
+        if arg in flags:
+            found[flags[arg]] = ""
+            continue
         name, eq, value = arg.partition("=")
-        if (name in _OPTIONS and name.startswith("--")) or (name in _OPTIONS and not eq):
-            key = _OPTIONS[name]
+        if name in options and (name.startswith("--") or not eq):
             if not eq:
                 if not args:
                     raise UsageError("%s needs a value" % name)
                 value = args.pop(0)
-            found[key] = value
-        elif arg.startswith("-"):
-            raise UsageError("unknown option %r (see bedrock-token --help)" % (arg,))
+            found[options[name]] = value
+        elif arg.startswith("-") and arg != "-":
+            raise UsageError("unknown option %r (%s)" % (arg, see))
+        elif stop_at_positional:
+            rest.append(arg)
+            rest.extend(args)
+            break
         else:
-            raise UsageError("unexpected argument %r (see bedrock-token --help)" % (arg,))
+            rest.append(arg)
+    return found, rest
+
+
+def parse_args(argv: Sequence[str]) -> Dict[str, str]:
+    """Parse the token command's ``argv`` into option names and values."""
+    found, rest = _parse(argv, _TOKEN_OPTIONS, _FLAGS, PROG)
+    if rest:
+        raise UsageError("unexpected argument %r (see bedrock-token --help)" % (rest[0],))
     return found
 
 
 def _fail(stderr: TextIO, code: int, message: str) -> int:
     stderr.write("%s: error: %s\n" % (PROG, message))
+    stderr.flush()
     return code
+
+
+def _iso(when: datetime) -> str:
+    from ._inspect import _iso as iso
+
+    return iso(when)
+
+
+def _issue(opts: Mapping[str, str], err: TextIO, provider: Any = None) -> Issued:
+    """A token for the command line's options; explains itself on ``err`` with --verbose."""
+    from datetime import datetime, timezone
+
+    from ._inspect import _span
+    from ._provider import issue, load_credentials, resolve_region
+    from ._token import expiry_seconds
+
+    expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
+    region, source = resolve_region(opts.get("region"))
+    credentials = load_credentials(provider, opts.get("profile"))
+    now = datetime.now(timezone.utc)
+    issued = issue(credentials, region, expiry, now)
+    if issued.valid_until <= now:
+        raise CredentialsError(
+            "The credentials from %r expired at %s; refresh them (for example with "
+            "aws sso login or a new session) and try again"
+            % (issued.method, _iso(issued.valid_until))
+        )
+    if "verbose" in opts:
+        where = "--region" if source == "argument" else source
+        if issued.reason == "credential expiry":
+            why = "credential expiry: the credentials expire before the requested %s" % _span(
+                issued.token_expires_at - issued.issued_at
+            )
+        else:
+            why = "requested expiry %s" % _span(issued.token_expires_at - issued.issued_at)
+        if "profile" in opts:
+            err.write("%s: profile: %s\n" % (PROG, opts["profile"]))
+        err.write("%s: credentials: from provider %r\n" % (PROG, issued.method))
+        err.write("%s: region: %s (from %s)\n" % (PROG, region, where))
+        err.write(
+            "%s: token expires at %s, in %s (%s)\n"
+            % (PROG, _iso(issued.valid_until), _span(issued.valid_until - now), why)
+        )
+        err.flush()
+    return issued
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any) -> int:
+    fmt = opts.get("format", "token")
+    if fmt not in _FORMATS:
+        raise UsageError("--format: %r is not one of token, env, json" % (fmt,))
+    issued = _issue(opts, err, source)
+    if fmt == "env":
+        out.write("export %s=%s\n" % (TOKEN_VAR, _quote(issued.token)))
+    elif fmt == "json":
+        import json
+
+        document = {
+            "token": issued.token,
+            "region": issued.region,
+            "expires_at": _iso(issued.valid_until),
+        }
+        out.write(json.dumps(document) + "\n")
+    else:
+        out.write(issued.token + "\n")
+    return EXIT_OK
+
+
+def _inspect(argv: Sequence[str], out: TextIO, stdin: Optional[TextIO]) -> int:
+    from datetime import datetime, timezone
+
+    from ._inspect import _span, decode_token
+
+    opts, rest = _parse(argv, {}, {"--json": "json"}, PROG + " inspect")
+    if "help" in opts:
+        out.write(INSPECT_HELP)
+        return EXIT_OK
+    if len(rest) > 1:
+        raise UsageError("inspect takes one TOKEN (see bedrock-token inspect --help)")
+    if rest and rest[0] != "-":
+        text = rest[0]
+    else:
+        source = sys.stdin if stdin is None else stdin
+        if source is None:
+            raise UsageError("no TOKEN argument and no standard input to read it from")
+        text = source.read()
+    text = text.strip()
+    if not text:
+        raise UsageError("no token given (pass TOKEN or pipe it on standard input)")
+    info = decode_token(text)
+    now = datetime.now(timezone.utc)
+    left = info.expires_at - now
+    seconds = int(left.total_seconds())
+    if "json" in opts:
+        import json
+
+        document = {
+            "region": info.region,
+            "access_key_id": info.access_key_id,
+            "has_session_token": info.has_session_token,
+            "issued_at": _iso(info.issued_at),
+            "expires_at": _iso(info.expires_at),
+            "expiry_seconds": info.expiry_seconds,
+            "time_left_seconds": max(seconds, 0),
+            "expired": seconds <= 0,
+            "version": info.version,
+        }
+        out.write(json.dumps(document, indent=2) + "\n")
+        return EXIT_OK
+    state = "%s left" % _span(left) if seconds > 0 else "expired %s ago" % _span(-left)
+    rows = (
+        ("region", info.region),
+        ("access key id", info.access_key_id),
+        ("session token", "yes" if info.has_session_token else "no"),
+        ("issued at", _iso(info.issued_at)),
+        ("expires at", "%s (%s)" % (_iso(info.expires_at), state)),
+        ("lifetime", _span(info.expires_at - info.issued_at)),
+        ("version", str(info.version)),
+    )
+    for label, value in rows:
+        out.write("%-15s%s\n" % (label + ":", value))
+    return EXIT_OK
+
+
+def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
+    import os
+
+    opts, command = _parse(argv, _EXEC_OPTIONS, _FLAGS, PROG + " exec", stop_at_positional=True)
+    if "help" in opts:
+        out.write(EXEC_HELP)
+        return EXIT_OK
+    if not command:
+        raise UsageError("exec needs a command: bedrock-token exec [options] -- COMMAND [ARG...]")
+    issued = _issue(opts, err, source)
+    env = dict(os.environ)
+    env[TOKEN_VAR] = issued.token
+    env["AWS_REGION"] = issued.region
+    out.flush()
+    err.flush()
+    if os.name == "posix":
+        try:
+            os.execvpe(command[0], command, env)  # noqa: S606 - no shell, argv as given
+        except OSError as exc:
+            return _exec_failed(err, command[0], exc)
+    return _spawn(command, env, err)
+
+
+def _exec_failed(err: TextIO, name: str, exc: OSError) -> int:
+    if isinstance(exc, FileNotFoundError):
+        return _fail(
+            err, EXIT_NOT_FOUND, "command not found: %r (check the name and PATH)" % (name,)
+        )
+    return _fail(
+        err,
+        EXIT_NOT_EXECUTABLE,
+        "cannot run %r: %s" % (name, exc.strerror or type(exc).__name__),
+    )
+
+
+def _spawn(command: List[str], env: Mapping[str, str], err: TextIO) -> int:
+    """Run ``command`` as a child, forwarding signals; its exit status (128+N if killed by N)."""
+    import contextlib
+    import signal
+    import subprocess
+
+    try:
+        child = subprocess.Popen(command, env=dict(env))
+    except OSError as exc:
+        return _exec_failed(err, command[0], exc)
+    names = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
+    wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    previous = {}
+
+    def forward(signum: int, frame: object) -> None:
+        with contextlib.suppress(OSError):  # the child may be gone already
+            child.send_signal(signum)
+
+    for signum in wanted:
+        with contextlib.suppress(OSError, ValueError):  # not the main thread: no forwarding
+            previous[signum] = signal.signal(signum, forward)
+    try:
+        while True:
+            try:
+                status = child.wait()
+                break
+            except KeyboardInterrupt:  # pragma: no cover - forwarded already
+                continue
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 - status if status < 0 else status
 
 
 def main(
     argv: Optional[List[str]] = None,
     stdout: Optional[TextIO] = None,
     stderr: Optional[TextIO] = None,
+    stdin: Optional[TextIO] = None,
+    *,
+    credentials_provider: Any = None,
 ) -> int:
-    """Run the command; return the exit status."""
+    """Run the command; return the exit status.
+
+    Programs embedding the command may pass ``credentials_provider`` (anything
+    with ``.load()``) instead of the default credential chain.
+    """
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        opts = parse_args(sys.argv[1:] if argv is None else argv)
+        if args and args[0] == "inspect":
+            return _inspect(args[1:], out, stdin)
+        if args and args[0] == "exec":
+            return _exec(args[1:], out, err, credentials_provider)
+        opts = parse_args(args)
         if "help" in opts:
             out.write(HELP)
             return EXIT_OK
         if "version" in opts:
             out.write("%s %s\n" % (PROG, __version__))
             return EXIT_OK
-        expiry = parse_duration(opts["expiry"]) if "expiry" in opts else 43200
-        from ._api import provide_token
-
-        token = provide_token(opts.get("region"), None, expiry, profile=opts.get("profile"))
+        return _print_token(opts, out, err, credentials_provider)
     except UsageError as exc:
         return _fail(err, EXIT_USAGE, str(exc))
     except InvalidParameterError as exc:
         return _fail(err, EXIT_USAGE, str(exc))
+    except ValueError as exc:
+        if isinstance(exc, BedrockTokenError):  # InvalidTokenError: bad input
+            return _fail(err, EXIT_USAGE, str(exc))
+        return _fail(err, EXIT_CREDENTIALS, "unexpected %s" % type(exc).__name__)
     except CredentialsError as exc:
         return _fail(err, EXIT_CREDENTIALS, str(exc))
     except BedrockTokenError as exc:
         return _fail(err, EXIT_CREDENTIALS, str(exc))
     except KeyboardInterrupt:
         return 130
-    out.write(token + "\n")
-    return EXIT_OK
+    except Exception as exc:
+        # Not ours: its message might quote anything, so only its type is shown.
+        return _fail(
+            err,
+            EXIT_CREDENTIALS,
+            "unexpected %s while getting credentials or a token (run with the "
+            "Python API to see details)" % type(exc).__name__,
+        )

@@ -34,11 +34,13 @@ __all__ = [
     "HTTPError",
     "InvalidAuthTokenError",
     "InvalidConfigError",
+    "InvalidEndpointConfigurationError",
     "InvalidExpiryError",
     "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
     "InvalidResponseError",
+    "InvalidTokenError",
     "InvalidURLError",
     "MetadataRetrievalError",
     "MissingCredentialFieldError",
@@ -337,3 +339,22 @@ class InvalidExpiryError(CredentialsError, ValueError, TypeError):
 
 class InvalidResponseError(CredentialsError, ValueError):
     """A credential endpoint answered with something that is not a credentials document."""
+
+
+class InvalidTokenError(BedrockTokenError, ValueError):
+    """A bearer token is malformed, or failed a verification check.
+
+    ``check`` names what failed: ``type``, ``prefix``, ``base64``, ``encoding``,
+    ``host``, ``path``, ``parameter``, ``action``, ``algorithm``, ``credential``,
+    ``date``, ``expires``, ``signed-headers``, ``signature-format``, ``version``
+    (malformed), or ``scope``, ``access-key``, ``session-token``, ``signature``,
+    ``expired``, ``not-yet-valid`` (verification).
+    """
+
+    def __init__(self, check: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+class InvalidEndpointConfigurationError(BedrockTokenError, ValueError):
+    """An endpoint cannot be used with bearer authorization (it is not HTTPS)."""

@@ -1,0 +1,426 @@
+"""Read a bearer token back (``decode_token``) and check it as the service would
+(``verify_token``).
+
+Decoding is strict: a token is accepted only in exactly the form the generator
+writes (canonical base64, parameters in the generator's order, canonical
+percent-encoding, lower-case hex signature), so that no two different texts
+decode to the same token.  Verification recomputes the signature with the
+building blocks the generator uses, so the two can never disagree.
+
+Nothing here puts the signature, the session token or the token itself into a
+``repr`` or an exception message.
+"""
+
+from __future__ import annotations
+
+from binascii import Error as _B64Error
+from binascii import a2b_base64, b2a_base64
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import sigv4
+from ._errors import InvalidParameterError, InvalidTokenError
+from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
+
+__all__ = ["TokenInfo", "decode_token", "verify_token"]
+
+_B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+_HEX = frozenset("0123456789abcdef")
+_DIGITS = frozenset("0123456789")
+_ACTION = "CallWithBearerToken"
+_REQUIRED = (
+    "Action",
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "Version",
+)
+_OPTIONAL = "X-Amz-Security-Token"
+# The generator's order, with and without a session token.
+_ORDER_PLAIN = _REQUIRED
+_ORDER_SESSION = (*_REQUIRED[:6], _OPTIONAL, *_REQUIRED[6:])
+
+
+class TokenInfo:
+    """What a bearer token says about itself.
+
+    Immutable.  ``issued_at`` and ``expires_at`` are timezone-aware UTC
+    datetimes; ``expiry_seconds`` is the lifetime the token was signed with;
+    ``service`` and ``scope_date`` come from the credential scope.  The ``repr``
+    shows neither the signature nor the session token.
+    """
+
+    __slots__ = (
+        "region",
+        "access_key_id",
+        "issued_at",
+        "expires_at",
+        "expiry_seconds",
+        "has_session_token",
+        "version",
+        "service",
+        "scope_date",
+        "_terminator",
+        "_signature",
+        "_session_token",
+    )
+
+    region: str
+    access_key_id: str
+    issued_at: datetime
+    expires_at: datetime
+    expiry_seconds: int
+    has_session_token: bool
+    version: int
+    service: str
+    scope_date: str
+    _terminator: str
+    _signature: str
+    _session_token: Optional[str]
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.__slots__:
+            object.__setattr__(self, name, fields[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("TokenInfo is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("TokenInfo is immutable")
+
+    def time_left(self, now: Optional[datetime] = None) -> timedelta:
+        """Time until ``expires_at`` (negative once expired)."""
+        return self.expires_at - _now(now)
+
+    def is_expired(self, now: Optional[datetime] = None) -> bool:
+        """True from ``expires_at`` on."""
+        return _now(now) >= self.expires_at
+
+    def __repr__(self) -> str:
+        return (
+            "TokenInfo(region=%r, access_key_id=%r, issued_at=%s, expires_at=%s, "
+            "expiry_seconds=%d, has_session_token=%r, version=%d)"
+            % (
+                self.region,
+                self.access_key_id,
+                self.issued_at.isoformat(),
+                self.expires_at.isoformat(),
+                self.expiry_seconds,
+                self.has_session_token,
+                self.version,
+            )
+        )
+
+
+def _now(now: Optional[datetime]) -> datetime:
+    if now is None:
+        return datetime.now(timezone.utc)
+    try:
+        return sigv4._utc(now)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(str(exc)) from None
+
+
+def _show(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _bad(check: str, message: str) -> InvalidTokenError:
+    return InvalidTokenError(check, "Invalid Bedrock bearer token: " + message)
+
+
+def _canonical_value(name: str, value: str) -> str:
+    """The decoded value, after checking it is percent-encoded exactly as SigV4 encodes it."""
+    raw = sigv4._unquote_to_bytes(value)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad("parameter", "%s is not percent-encoded UTF-8" % name) from None
+    if sigv4.uri_encode(text) != value:
+        raise _bad(
+            "parameter",
+            "%s is not canonically percent-encoded (SigV4 encodes everything except "
+            "A-Z a-z 0-9 - _ . ~, with upper-case hex)" % name,
+        )
+    return text
+
+
+def _split_query(query: str) -> Dict[str, str]:
+    params: Dict[str, str] = {}
+    names: List[str] = []
+    for index, pair in enumerate(query.split("&"), 1):
+        name, eq, value = pair.partition("=")
+        if not eq:
+            raise _bad(
+                "parameter",
+                "query item %d (%s) is not name=value" % (index, _show(name, 30)),
+            )
+        if name not in _ORDER_SESSION:
+            raise _bad("parameter", "unexpected query parameter %s" % _show(name, 30))
+        if name in params:
+            raise _bad("parameter", "query parameter %s appears more than once" % name)
+        params[name] = value
+        names.append(name)
+    for name in _REQUIRED:
+        if name not in params:
+            raise _bad("parameter", "missing query parameter %s" % name)
+    expected = _ORDER_SESSION if _OPTIONAL in params else _ORDER_PLAIN
+    if tuple(names) != expected:
+        raise _bad(
+            "parameter",
+            "query parameters are not in the generator's order (%s)" % ", ".join(expected),
+        )
+    return params
+
+
+def _parse_amz_date(value: str) -> datetime:
+    if (
+        len(value) != 16
+        or value[8] != "T"
+        or value[15] != "Z"
+        or not _DIGITS.issuperset(value[:8] + value[9:15])
+    ):
+        raise _bad("date", "X-Amz-Date %s is not of the form YYYYMMDDTHHMMSSZ" % _show(value))
+    try:
+        return datetime(
+            int(value[0:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[9:11]),
+            int(value[11:13]),
+            int(value[13:15]),
+            tzinfo=timezone.utc,
+        )
+    except ValueError:
+        raise _bad("date", "X-Amz-Date %s is not a valid date and time" % _show(value)) from None
+
+
+def _parse_expires(value: str) -> int:
+    if not value or not _DIGITS.issuperset(value) or value[0] == "0":
+        raise _bad(
+            "expires",
+            "X-Amz-Expires %s is not a whole number of seconds without leading zeros"
+            % _show(value),
+        )
+    seconds = int(value)
+    if seconds > MAX_EXPIRY_SECONDS:
+        raise _bad(
+            "expires",
+            "X-Amz-Expires %d is more than the maximum %d seconds (12 hours)"
+            % (seconds, MAX_EXPIRY_SECONDS),
+        )
+    return seconds
+
+
+def _parse_credential(value: str) -> Tuple[str, str, str, str, str]:
+    text = _canonical_value("X-Amz-Credential", value)
+    parts = text.rsplit("/", 4)
+    if len(parts) != 5 or not parts[0]:
+        raise _bad(
+            "credential",
+            "X-Amz-Credential is not ACCESS_KEY_ID/YYYYMMDD/REGION/SERVICE/aws4_request",
+        )
+    access_key, date, region, service, terminator = parts
+    if len(date) != 8 or not _DIGITS.issuperset(date):
+        raise _bad("credential", "X-Amz-Credential has a malformed date %s" % _show(date))
+    try:
+        check_region(region)
+    except InvalidParameterError:
+        raise _bad(
+            "credential", "X-Amz-Credential has a malformed region %s" % _show(region)
+        ) from None
+    return access_key, date, region, service, terminator
+
+
+def decode_token(token: str) -> TokenInfo:
+    """Decode a Bedrock bearer token without checking its signature.
+
+    Raises :class:`InvalidTokenError` (a ``ValueError``) naming what is wrong
+    when ``token`` is not exactly a token the generator could have written.
+    """
+    if not isinstance(token, str):
+        raise _bad("type", "expected a str, got %s" % type(token).__name__)
+    if not token.startswith(TOKEN_PREFIX):
+        raise _bad("prefix", "it does not start with %r" % TOKEN_PREFIX)
+    body = token[len(TOKEN_PREFIX) :]
+    if not body or len(body) % 4 or not _B64_CHARS.issuperset(body):
+        raise _bad(
+            "base64",
+            "the text after %r is not standard base64 (A-Z a-z 0-9 + / and = padding, "
+            "a multiple of 4 characters)" % TOKEN_PREFIX,
+        )
+    try:
+        raw = a2b_base64(body)
+    except _B64Error:
+        raise _bad("base64", "the text after %r is not valid base64" % TOKEN_PREFIX) from None
+    if b2a_base64(raw, newline=False).decode("ascii") != body:
+        raise _bad(
+            "base64",
+            "the text after %r is not canonical base64 (misplaced padding or "
+            "non-zero trailing bits)" % TOKEN_PREFIX,
+        )
+    try:
+        url = raw.decode("ascii")
+    except UnicodeDecodeError:
+        raise _bad("encoding", "the decoded URL is not ASCII text") from None
+    host, slash, rest = url.partition("/")
+    if host != BEDROCK_HOST:
+        raise _bad("host", "the URL's host is %s, not %r" % (_show(host), BEDROCK_HOST))
+    if not slash or not rest.startswith("?"):
+        raise _bad("path", "the URL's path must be '/' followed by a query string")
+    params = _split_query(rest[1:])
+    if params["Version"] != "1":
+        raise _bad("version", "Version is %s; only Version=1 is known" % _show(params["Version"]))
+    if params["Action"] != _ACTION:
+        raise _bad("action", "Action is %s, not %r" % (_show(params["Action"]), _ACTION))
+    if params["X-Amz-Algorithm"] != sigv4.ALGORITHM:
+        raise _bad(
+            "algorithm",
+            "X-Amz-Algorithm is %s, not %r" % (_show(params["X-Amz-Algorithm"]), sigv4.ALGORITHM),
+        )
+    access_key, scope_date, region, service, terminator = _parse_credential(
+        params["X-Amz-Credential"]
+    )
+    issued_at = _parse_amz_date(params["X-Amz-Date"])
+    seconds = _parse_expires(params["X-Amz-Expires"])
+    if params["X-Amz-SignedHeaders"] != "host":
+        raise _bad("signed-headers", "X-Amz-SignedHeaders must be 'host'")
+    signature = params["X-Amz-Signature"]
+    if len(signature) != 64 or not _HEX.issuperset(signature):
+        raise _bad("signature-format", "X-Amz-Signature is not 64 lower-case hex digits")
+    session_token = None
+    if _OPTIONAL in params:
+        session_token = _canonical_value(_OPTIONAL, params[_OPTIONAL])
+    return TokenInfo(
+        region=region,
+        access_key_id=access_key,
+        issued_at=issued_at,
+        expires_at=issued_at + timedelta(seconds=seconds),
+        expiry_seconds=seconds,
+        has_session_token=session_token is not None,
+        version=1,
+        service=service,
+        scope_date=scope_date,
+        _terminator=terminator,
+        _signature=signature,
+        _session_token=session_token,
+    )
+
+
+def verify_token(
+    token: str,
+    credentials: Any,
+    *,
+    now: Optional[datetime] = None,
+    clock_skew: timedelta = timedelta(minutes=5),
+) -> TokenInfo:
+    """Check ``token`` as the service would, with the ``credentials`` that should have signed it.
+
+    In order: the token is well formed (:func:`decode_token`); its scope is
+    ``<X-Amz-Date's day>/<region>/bedrock/aws4_request``; it names the
+    credentials' access key id; it carries the credentials' session token (or
+    none when they have none); its signature is the one these credentials
+    produce (compared in constant time); it has not expired at ``now``; and it
+    was not issued more than ``clock_skew`` after ``now``.
+
+    Returns the :class:`TokenInfo`; raises :class:`InvalidTokenError` whose
+    ``check`` names the first check that failed.
+    """
+    import hmac
+
+    from ._credentials import Credentials
+    from ._token import credential_values, generate_token
+
+    info = decode_token(token)
+    current = _now(now)
+    if not isinstance(clock_skew, timedelta) or clock_skew < timedelta(0):
+        raise InvalidParameterError("clock_skew must be a non-negative datetime.timedelta")
+    access_key, secret_key, session_token = credential_values(credentials)
+    amz_day = "%04d%02d%02d" % (info.issued_at.year, info.issued_at.month, info.issued_at.day)
+    if info.scope_date != amz_day:
+        raise _bad(
+            "scope",
+            "the credential scope's date %s differs from X-Amz-Date's day %s"
+            % (info.scope_date, amz_day),
+        )
+    if info.service != SERVICE:
+        raise _bad(
+            "scope", "the credential scope's service is %s, not %r" % (_show(info.service), SERVICE)
+        )
+    if info._terminator != "aws4_request":
+        raise _bad("scope", "the credential scope does not end with 'aws4_request'")
+    if info.access_key_id != access_key:
+        raise _bad(
+            "access-key",
+            "it was signed for access key id %r, not %r" % (info.access_key_id, access_key),
+        )
+    if info._session_token is None and session_token is not None:
+        raise _bad(
+            "session-token",
+            "it carries no session token, but the credentials have one (%r)" % (access_key,),
+        )
+    if info._session_token is not None:
+        if session_token is None:
+            raise _bad(
+                "session-token",
+                "it carries a session token, but the credentials (%r) have none" % (access_key,),
+            )
+        if not hmac.compare_digest(
+            info._session_token.encode("utf-8"), session_token.encode("utf-8")
+        ):
+            raise _bad(
+                "session-token",
+                "its session token is not the credentials' session token (%r)" % (access_key,),
+            )
+    expected = generate_token(
+        Credentials(access_key, secret_key, session_token),
+        info.region,
+        expiry=info.expiry_seconds,
+        now=info.issued_at,
+    )
+    expected_signature = decode_token(expected)._signature
+    if not hmac.compare_digest(info._signature.encode("ascii"), expected_signature.encode("ascii")):
+        raise _bad(
+            "signature",
+            "the signature does not match the one the secret key of %r produces "
+            "(wrong secret key, or the token was altered)" % (access_key,),
+        )
+    if not hmac.compare_digest(expected.encode("ascii"), token.encode("ascii")):
+        raise _bad("signature", "it is not in the form the generator writes")
+    if current >= info.expires_at:
+        raise _bad(
+            "expired",
+            "it expired at %s (%s ago)" % (_iso(info.expires_at), _span(current - info.expires_at)),
+        )
+    if info.issued_at - current > clock_skew:
+        raise _bad(
+            "not-yet-valid",
+            "it was issued at %s, %s in the future (allowed clock skew %s)"
+            % (_iso(info.issued_at), _span(info.issued_at - current), _span(clock_skew)),
+        )
+    return info
+
+
+def _iso(when: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, to the second."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span(delta: timedelta) -> str:
+    """A duration as ``1h2m3s`` (seconds rounded down; ``0s`` for zero)."""
+    total = int(delta.total_seconds())
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = ""
+    if hours:
+        text += "%dh" % hours
+    if minutes:
+        text += "%dm" % minutes
+    if seconds or not text:
+        text += "%ds" % seconds
+    return sign + text

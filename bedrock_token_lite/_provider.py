@@ -1,0 +1,491 @@
+"""``TokenProvider``: a cached bearer token that refreshes itself before it expires.
+
+The token is valid until the earlier of its own expiry and the expiry of the
+credentials that signed it.  A token is handed out only while it stays valid
+for at least ``refresh_before``; from twice that before the end (the advisory
+window) one caller refreshes in the background of its own call while the
+others keep the current token, and a failure there is logged and retried
+with a backoff.  Once fewer than ``refresh_before`` remain (the mandatory
+window) callers wait for the refresh and its failure propagates.  One refresh
+runs at a time for sync and async callers alike (a single flight).
+
+``resolve_region`` and ``load_credentials`` are the only places that reach for
+the default region and the default credential chain, so that switching either
+to a fuller resolver is a one-line change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple, Union
+
+from ._errors import ExpiredCredentialsError, InvalidParameterError, NoCredentialsError
+from ._token import DEFAULT_EXPIRY, check_region, expiry_seconds, generate_token
+
+if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
+    import threading
+
+__all__ = ["Issued", "TokenProvider", "issue", "load_credentials", "resolve_region"]
+
+Clock = Callable[[], datetime]
+
+#: Backoff after a failed (or not improving) advisory refresh: 1 s, doubling, at most this.
+MAX_BACKOFF_SECONDS = 60.0
+
+REASON_REQUESTED = "requested expiry"
+REASON_CREDENTIALS = "credential expiry"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware_utc(value: datetime, what: str) -> datetime:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidParameterError(
+            "%s must be a timezone-aware datetime (for example datetime.now(timezone.utc)), "
+            "got %r" % (what, value)
+        )
+    return value.astimezone(timezone.utc)
+
+
+# --------------------------------------------------------------------------
+# The two places that reach for defaults (the integrator's switch points)
+# --------------------------------------------------------------------------
+
+
+def resolve_region(
+    region: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
+) -> Tuple[str, str]:
+    """(region, where it came from): the argument, else the environment.
+
+    The source is ``"argument"``, ``"AWS_REGION"`` or ``"AWS_DEFAULT_REGION"``.
+    Raises ``InvalidParameterError`` when there is none or it is malformed.
+    """
+    import os
+
+    from ._api import resolve_region_from_env
+
+    if region:
+        return check_region(region), "argument"
+    found = resolve_region_from_env(environ)
+    if not found:
+        raise InvalidParameterError(
+            "Region must be provided or set via the AWS_REGION environment variable. "
+            "Pass region='us-east-1' (for example) or set AWS_REGION or AWS_DEFAULT_REGION."
+        )
+    env = os.environ if environ is None else environ
+    source = "AWS_REGION" if env.get("AWS_REGION") == found else "AWS_DEFAULT_REGION"
+    return check_region(found), source
+
+
+def load_credentials(credentials_provider: Any = None, profile: Optional[str] = None) -> Any:
+    """Credentials from ``credentials_provider.load()``, else from the default chain."""
+    if credentials_provider is not None:
+        credentials = credentials_provider.load()
+    else:
+        from ._api import _default_credentials
+
+        credentials = _default_credentials(profile)
+    if credentials is None:
+        raise NoCredentialsError()
+    return credentials
+
+
+# --------------------------------------------------------------------------
+# One token
+# --------------------------------------------------------------------------
+
+
+class Issued:
+    """A token and what is known about it; ``repr`` hides the token."""
+
+    __slots__ = (
+        "token",
+        "region",
+        "issued_at",
+        "token_expires_at",
+        "credentials_expire_at",
+        "valid_until",
+        "reason",
+        "method",
+    )
+
+    def __init__(
+        self,
+        token: str,
+        region: str,
+        issued_at: datetime,
+        token_expires_at: datetime,
+        credentials_expire_at: Optional[datetime],
+        method: str,
+    ) -> None:
+        self.token = token
+        self.region = region
+        self.issued_at = issued_at
+        self.token_expires_at = token_expires_at
+        self.credentials_expire_at = credentials_expire_at
+        self.method = method
+        if credentials_expire_at is not None and credentials_expire_at < token_expires_at:
+            self.valid_until = credentials_expire_at
+            self.reason = REASON_CREDENTIALS
+        else:
+            self.valid_until = token_expires_at
+            self.reason = REASON_REQUESTED
+
+    def __repr__(self) -> str:
+        return "Issued(token=<redacted>, region=%r, valid_until=%s, reason=%r, method=%r)" % (
+            self.region,
+            self.valid_until.isoformat(),
+            self.reason,
+            self.method,
+        )
+
+
+def _credentials_expiry(loaded: Any, frozen: Any) -> Optional[datetime]:
+    # Ours carry ``expiry``; botocore's refreshable credentials keep it in
+    # ``_expiry_time`` (their frozen snapshot has none).
+    for candidate in (
+        getattr(frozen, "expiry", None),
+        getattr(loaded, "expiry", None),
+        getattr(loaded, "_expiry_time", None),
+    ):
+        if isinstance(candidate, datetime):
+            return _aware_utc(candidate, "the credentials' expiry")
+    return None
+
+
+def issue(credentials: Any, region: str, expiry: int, now: datetime) -> Issued:
+    """Sign a token with one snapshot of ``credentials`` at ``now``."""
+    getter = getattr(credentials, "get_frozen_credentials", None)
+    frozen = getter() if getter is not None else credentials
+    credentials_expire_at = _credentials_expiry(credentials, frozen)
+    method = getattr(frozen, "method", None) or getattr(credentials, "method", None) or "unknown"
+    token = generate_token(frozen, region, expiry=expiry, now=now)
+    issued_at = now.replace(microsecond=0)
+    return Issued(
+        token,
+        region,
+        issued_at,
+        issued_at + timedelta(seconds=expiry),
+        credentials_expire_at,
+        str(method),
+    )
+
+
+# --------------------------------------------------------------------------
+# The provider
+# --------------------------------------------------------------------------
+
+
+class _Flight:
+    """One refresh in progress; sync callers wait on ``done``, async ones on futures."""
+
+    __slots__ = ("done", "result", "error", "waiters")
+
+    def __init__(self) -> None:
+        import threading
+
+        self.done: threading.Event = threading.Event()
+        self.result: Optional[Issued] = None
+        self.error: Optional[BaseException] = None
+        self.waiters: List[Tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+    def finish(self, lock: threading.Lock) -> None:
+        """Mark the flight done and wake every waiter (``lock`` guards ``waiters``)."""
+        import contextlib
+
+        with lock:  # waiters register under the same lock, after checking ``done``
+            self.done.set()
+            waiters, self.waiters = self.waiters, []
+        for loop, future in waiters:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
+                loop.call_soon_threadsafe(_wake, future)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+_FRESH, _ADVISORY, _MANDATORY = 0, 1, 2
+
+
+class TokenProvider:
+    """A callable that returns a Bedrock bearer token valid for at least ``refresh_before``.
+
+    ``region`` defaults to ``AWS_REGION``, then ``AWS_DEFAULT_REGION``.
+    ``credentials_provider`` is anything with ``.load()``; by default the
+    credential chain is used (with ``profile``).  ``expiry`` (at most 12 hours)
+    is the lifetime of each token.  ``clock`` returns the current time as an
+    aware datetime (default: the system clock, UTC).
+
+    Call it (or :meth:`token`) from threads, ``await`` :meth:`async_token`
+    from asyncio code; :meth:`refresh` forces a new token.  Its ``repr`` never
+    shows the token.
+    """
+
+    def __init__(
+        self,
+        region: Optional[str] = None,
+        *,
+        profile: Optional[str] = None,
+        credentials_provider: Any = None,
+        expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
+        refresh_before: Union[timedelta, int, float] = timedelta(minutes=5),
+        clock: Optional[Clock] = None,
+    ) -> None:
+        import threading
+
+        self._region, self._region_source = resolve_region(region)
+        self._profile = profile
+        self._source = credentials_provider
+        self._expiry = expiry_seconds(expiry)
+        if isinstance(refresh_before, timedelta):
+            before = refresh_before.total_seconds()
+        elif isinstance(refresh_before, (int, float)) and not isinstance(refresh_before, bool):
+            before = float(refresh_before)
+        else:
+            raise InvalidParameterError(
+                "refresh_before must be a datetime.timedelta or a number of seconds"
+            )
+        if not 0 <= before < self._expiry:
+            raise InvalidParameterError(
+                "refresh_before must be at least 0 and less than the token expiry "
+                "(%d seconds), got %r seconds" % (self._expiry, before)
+            )
+        self._before = timedelta(seconds=before)
+        # Refreshing starts at twice refresh_before, but never so early that a
+        # brand-new token would already be due.
+        self._advisory = timedelta(seconds=min(2 * before, (before + self._expiry) / 2))
+        self._clock: Clock = clock if clock is not None else _utc_now
+        self._lock: threading.Lock = threading.Lock()
+        self._current: Optional[Issued] = None
+        self._flight: Optional[_Flight] = None
+        self._setbacks = 0
+        self._retry_at: Optional[datetime] = None
+
+    # -- what it tells ---------------------------------------------------------
+
+    @property
+    def region(self) -> str:
+        """The region the tokens are for."""
+        return self._region
+
+    @property
+    def region_source(self) -> str:
+        """Where the region came from: ``argument``, ``AWS_REGION`` or ``AWS_DEFAULT_REGION``."""
+        return self._region_source
+
+    @property
+    def refresh_before(self) -> timedelta:
+        return self._before
+
+    @property
+    def expires_at(self) -> Optional[datetime]:
+        """When the current token stops working (``None`` before the first one)."""
+        current = self._current
+        return None if current is None else current.valid_until
+
+    @property
+    def expiry_reason(self) -> Optional[str]:
+        """``"requested expiry"`` or ``"credential expiry"``: what limits the current token."""
+        current = self._current
+        return None if current is None else current.reason
+
+    @property
+    def credentials_method(self) -> Optional[str]:
+        """The ``method`` of the credentials that signed the current token."""
+        current = self._current
+        return None if current is None else current.method
+
+    def __repr__(self) -> str:
+        current = self._current
+        when = "None" if current is None else current.valid_until.isoformat()
+        return "TokenProvider(region=%r, expires_at=%s, token=<redacted>)" % (self._region, when)
+
+    # -- sync entry points -----------------------------------------------------
+
+    def __call__(self) -> str:
+        """The current token, refreshed first when needed."""
+        return self.token()
+
+    def token(self) -> str:
+        """The current token, refreshed first when needed."""
+        while True:
+            cached, flight, lead, state = self._claim(force=False)
+            if cached is not None:
+                return cached
+            assert flight is not None
+            if lead:
+                self._lead(flight)
+            else:
+                flight.done.wait()
+            token = self._outcome(flight, state)
+            if token is not None:
+                return token
+
+    def refresh(self) -> str:
+        """Make a new token now (or join the refresh in progress) and return it."""
+        _, flight, lead, _ = self._claim(force=True)
+        assert flight is not None
+        if lead:
+            self._lead(flight)
+        else:
+            flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        assert flight.result is not None
+        return flight.result.token
+
+    # -- asyncio entry points --------------------------------------------------
+
+    async def async_token(self) -> str:
+        """:meth:`token` for asyncio: a refresh runs in a worker thread, never on the loop."""
+        while True:
+            cached, flight, lead, state = self._claim(force=False)
+            if cached is not None:
+                return cached
+            assert flight is not None
+            await self._await_flight(flight, lead)
+            token = self._outcome(flight, state)
+            if token is not None:
+                return token
+
+    async def async_refresh(self) -> str:
+        """:meth:`refresh` for asyncio."""
+        _, flight, lead, _ = self._claim(force=True)
+        assert flight is not None
+        await self._await_flight(flight, lead)
+        if flight.error is not None:
+            raise flight.error
+        assert flight.result is not None
+        return flight.result.token
+
+    async def _await_flight(self, flight: _Flight, lead: bool) -> None:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if lead:
+            await loop.run_in_executor(None, self._lead, flight)
+            return
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if flight.done.is_set():
+                return
+            flight.waiters.append((loop, future))
+        await future
+
+    # -- the machinery ---------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return _aware_utc(self._clock(), "clock()")
+
+    def _state(self, now: datetime) -> int:
+        current = self._current
+        if current is None:
+            return _MANDATORY
+        left = current.valid_until - now
+        if left <= timedelta(0):
+            return _MANDATORY
+        if left >= self._advisory:
+            return _FRESH
+        if left >= self._before:
+            return _ADVISORY
+        return _MANDATORY
+
+    def _claim(self, force: bool) -> Tuple[Optional[str], Optional[_Flight], bool, int]:
+        """(cached token to return, or the flight to lead or join, lead?, state)."""
+        with self._lock:
+            now = self._now()
+            state = self._state(now)
+            current = self._current
+            if not force and state == _FRESH:
+                assert current is not None
+                return current.token, None, False, state
+            flight = self._flight
+            if flight is not None:
+                if not force and state == _ADVISORY:
+                    assert current is not None
+                    return current.token, None, False, state
+                return None, flight, False, state
+            if (
+                not force
+                and state == _ADVISORY
+                and self._retry_at is not None
+                and now < self._retry_at
+            ):
+                assert current is not None
+                return current.token, None, False, state
+            flight = self._flight = _Flight()
+            return None, flight, True, state
+
+    def _outcome(self, flight: _Flight, state: int) -> Optional[str]:
+        """The token after ``flight`` ended; ``None`` to look again; raises when none is valid."""
+        if flight.error is None:
+            assert flight.result is not None
+            return flight.result.token
+        if state == _ADVISORY:
+            return None  # the current token may still serve: look again
+        raise flight.error
+
+    def _lead(self, flight: _Flight) -> None:
+        """Run the refresh for ``flight``; never raises (the outcome is on ``flight``)."""
+        started: Optional[datetime] = None
+        try:
+            started = self._now()
+            issued = issue(
+                load_credentials(self._source, self._profile), self._region, self._expiry, started
+            )
+            if issued.valid_until - started < self._before or issued.valid_until <= started:
+                raise ExpiredCredentialsError(
+                    "The credentials from %r expire at %s, less than refresh_before (%ds) from "
+                    "now, so no token from them can stay valid long enough. Refresh the "
+                    "credential source, or lower refresh_before."
+                    % (
+                        issued.method,
+                        issued.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        self._before.total_seconds(),
+                    )
+                )
+        except BaseException as exc:
+            with self._lock:
+                self._setback(started)
+                flight.error = exc
+                self._flight = None
+            if isinstance(exc, Exception) and self._current is not None:
+                import logging
+
+                logging.getLogger("bedrock_token_lite").warning(
+                    "Refreshing the Bedrock token for %s failed (%s); the current token is "
+                    "kept while it stays valid, next attempt in %ss",
+                    self._region,
+                    type(exc).__name__,
+                    self._backoff_seconds(),
+                )
+            flight.finish(self._lock)
+            return
+        assert started is not None
+        with self._lock:
+            self._current = issued
+            if issued.valid_until - started < self._advisory:
+                self._setback(started)  # credentials expire soon: don't refresh on every call
+            else:
+                self._setbacks = 0
+                self._retry_at = None
+            flight.result = issued
+            self._flight = None
+        flight.finish(self._lock)
+
+    def _backoff_seconds(self) -> float:
+        return min(2.0 ** max(self._setbacks - 1, 0), MAX_BACKOFF_SECONDS)
+
+    def _setback(self, now: Optional[datetime]) -> None:
+        self._setbacks = min(self._setbacks + 1, 64)
+        if now is None:
+            try:
+                now = self._now()
+            except Exception:
+                return
+        self._retry_at = now + timedelta(seconds=self._backoff_seconds())

@@ -1,0 +1,287 @@
+"""decode_token / verify_token: fields, every malformation, every verification check."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+import pytest
+from _support import requires_botocore, sample
+
+import bedrock_token_lite as btl
+from bedrock_token_lite import sigv4
+
+AK = "AKIDEXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY-CANARY"
+SESSION = "IQoJb3JpZ2luX2VjE/+=session-CANARY"
+T0 = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=timezone.utc)
+PLAIN = btl.Credentials(AK, SECRET)
+WITH_SESSION = btl.Credentials(AK, SECRET, SESSION)
+PREFIX = "bedrock-api-key-"
+
+
+def url_of(token: str) -> str:
+    return base64.b64decode(token[len(PREFIX) :]).decode()
+
+
+def token_of(url: str) -> str:
+    return PREFIX + base64.b64encode(url.encode()).decode()
+
+
+def signature_of(token: str) -> str:
+    return url_of(token).split("X-Amz-Signature=")[1].split("&")[0]
+
+
+def test_decode_fields_without_session_token() -> None:
+    token = btl.generate_token(PLAIN, "eu-west-3", expiry=900, now=T0)
+    info = btl.decode_token(token)
+    assert info.region == "eu-west-3"
+    assert info.access_key_id == AK
+    assert info.issued_at == T0.replace(microsecond=0)
+    assert info.issued_at.utcoffset() == timedelta(0)
+    assert info.expires_at == T0.replace(microsecond=0) + timedelta(seconds=900)
+    assert info.expiry_seconds == 900
+    assert info.has_session_token is False
+    assert info.version == 1
+    assert info.service == "bedrock"
+    assert info.scope_date == "20260304"
+    assert info.time_left(T0) == timedelta(seconds=900) - timedelta(microseconds=890000)
+    assert not info.is_expired(T0)
+    assert info.is_expired(info.expires_at)
+
+
+def test_decode_fields_with_session_token_and_default_expiry() -> None:
+    info = btl.decode_token(btl.generate_token(WITH_SESSION, "us-east-1", now=T0))
+    assert info.has_session_token is True
+    assert info.expiry_seconds == 43200
+    assert info.expires_at - info.issued_at == timedelta(hours=12)
+
+
+def test_repr_hides_signature_and_session_token() -> None:
+    token = btl.generate_token(WITH_SESSION, "us-east-1", now=T0)
+    info = btl.decode_token(token)
+    text = repr(info) + str(info)
+    assert AK in text
+    assert "us-east-1" in text
+    for secret in (signature_of(token), SESSION, sigv4.uri_encode(SESSION), token, SECRET):
+        assert secret not in text
+    with pytest.raises(AttributeError):
+        info.region = "x"  # type: ignore[misc]
+
+
+GOOD = btl.generate_token(WITH_SESSION, "us-east-1", expiry=3600, now=T0)
+GOOD_URL = url_of(GOOD)
+
+
+def _url_edit(old: str, new: str) -> Callable[[str], str]:
+    def edit(token: str) -> str:
+        url = url_of(token)
+        assert old in url, old
+        return token_of(url.replace(old, new, 1))
+
+    return edit
+
+
+MALFORMED = [
+    ("prefix", lambda t: t.replace(PREFIX, "bedrock-api-kez-")),
+    ("prefix", lambda t: t[len(PREFIX) :]),
+    ("base64", lambda t: t + "A"),
+    ("base64", lambda t: t[:-4] + "!!!!"),
+    ("base64", lambda t: PREFIX),
+    ("base64", lambda t: t[:20] + "=" + t[21:]),
+    ("encoding", lambda t: token_of(url_of(t)[:-1] + "\u00e9")),
+    ("host", _url_edit("bedrock.amazonaws.com/", "bedrock.amazonaws.co/")),
+    ("host", _url_edit("bedrock.amazonaws.com/", "https://bedrock.amazonaws.com/")),
+    ("path", _url_edit("com/?", "com/x?")),
+    ("path", lambda t: token_of("bedrock.amazonaws.com")),
+    ("parameter", _url_edit("&X-Amz-Date=", "&X-Amz-Datum=")),
+    ("parameter", _url_edit("&X-Amz-SignedHeaders=host", "")),
+    ("parameter", _url_edit("&X-Amz-Signature=", "&X-Amz-Signature")),
+    ("parameter", _url_edit("&Version=1", "&Version=1&Version=1")),
+    (
+        "parameter",
+        _url_edit(
+            "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256",
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256&Action=CallWithBearerToken",
+        ),
+    ),
+    ("parameter", _url_edit("%2F20260304", "%2f20260304")),
+    ("parameter", _url_edit("&X-Amz-Security-Token=", "&X-Amz-Security-Token=%7e")),
+    ("version", _url_edit("&Version=1", "&Version=2")),
+    ("action", _url_edit("CallWithBearerToken", "CallWithBearerTokens")),
+    ("algorithm", _url_edit("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")),
+    ("credential", _url_edit("%2Fus-east-1%2F", "%2Fus_east-1%2F")),
+    ("credential", _url_edit("%2F20260304%2F", "%2F2026030%2F")),
+    ("credential", _url_edit("%2Fbedrock%2Faws4_request", "")),
+    ("date", _url_edit("X-Amz-Date=20260304T050607Z", "X-Amz-Date=20260230T050607Z")),
+    ("date", _url_edit("X-Amz-Date=20260304T050607Z", "X-Amz-Date=20260304050607Z")),
+    ("expires", _url_edit("X-Amz-Expires=3600", "X-Amz-Expires=03600")),
+    ("expires", _url_edit("X-Amz-Expires=3600", "X-Amz-Expires=43201")),
+    ("expires", _url_edit("X-Amz-Expires=3600", "X-Amz-Expires=")),
+    ("signed-headers", _url_edit("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=host%3Bx")),
+    ("signature-format", lambda t: _url_edit(signature_of(t), signature_of(t).upper())(t)),
+    ("signature-format", lambda t: _url_edit(signature_of(t), signature_of(t)[:-1])(t)),
+]
+
+
+@pytest.mark.parametrize(("check", "mutate"), sample(MALFORMED, every=3))
+def test_decode_rejects_malformed_tokens_naming_the_problem(
+    check: str, mutate: Callable[[str], str]
+) -> None:
+    bad = mutate(GOOD)
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.decode_token(bad)
+    assert caught.value.check == check
+    message = str(caught.value)
+    assert message.startswith("Invalid Bedrock bearer token: ")
+    for secret in (signature_of(GOOD), SESSION, sigv4.uri_encode(SESSION), SECRET, GOOD):
+        assert secret not in message
+    assert len(bad) <= len(PREFIX) or bad not in message
+
+
+def test_decode_rejects_non_strings() -> None:
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.decode_token(GOOD.encode())  # type: ignore[arg-type]
+    assert caught.value.check == "type"
+
+
+def test_invalid_token_error_is_a_value_error_in_our_hierarchy() -> None:
+    assert issubclass(btl.InvalidTokenError, ValueError)
+    assert issubclass(btl.InvalidTokenError, btl.BedrockTokenError)
+
+
+# -- verify -------------------------------------------------------------------
+
+
+def test_verify_accepts_the_right_credentials_within_the_lifetime() -> None:
+    info = btl.verify_token(GOOD, WITH_SESSION, now=T0 + timedelta(minutes=59))
+    assert info.region == "us-east-1"
+    plain = btl.generate_token(PLAIN, "ap-south-2", expiry=60, now=T0)
+    assert btl.verify_token(plain, PLAIN, now=T0).expiry_seconds == 60
+
+
+def _check(token: str, credentials: object, **kwargs: object) -> str:
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.verify_token(token, credentials, **kwargs)  # type: ignore[arg-type]
+    message = str(caught.value)
+    for secret in (signature_of(token), SESSION, sigv4.uri_encode(SESSION), SECRET, token):
+        assert secret not in message
+    return caught.value.check
+
+
+def test_verify_names_each_failed_check() -> None:
+    now = T0 + timedelta(seconds=1)
+    other_secret = btl.Credentials(AK, SECRET + "x", SESSION)
+    assert _check(GOOD, other_secret, now=now) == "signature"
+    assert _check(GOOD, btl.Credentials("AKIDOTHER", SECRET, SESSION), now=now) == "access-key"
+    assert _check(GOOD, PLAIN, now=now) == "session-token"
+    assert _check(GOOD, btl.Credentials(AK, SECRET, SESSION + "x"), now=now) == "session-token"
+    plain = btl.generate_token(PLAIN, "us-east-1", expiry=3600, now=T0)
+    assert _check(plain, WITH_SESSION, now=now) == "session-token"
+    # a single altered signature digit
+    sig = signature_of(GOOD)
+    altered = _url_edit(sig, sig[:-1] + ("0" if sig[-1] != "0" else "1"))(GOOD)
+    assert _check(altered, WITH_SESSION, now=now) == "signature"
+
+
+def test_verify_expiry_boundaries() -> None:
+    issued = T0.replace(microsecond=0)
+    end = issued + timedelta(hours=1)
+    btl.verify_token(GOOD, WITH_SESSION, now=end - timedelta(microseconds=1))
+    assert _check(GOOD, WITH_SESSION, now=end) == "expired"
+    assert _check(GOOD, WITH_SESSION, now=end + timedelta(days=3)) == "expired"
+
+
+def test_verify_clock_skew_boundaries() -> None:
+    issued = T0.replace(microsecond=0)
+    btl.verify_token(GOOD, WITH_SESSION, now=issued - timedelta(minutes=5))
+    assert _check(GOOD, WITH_SESSION, now=issued - timedelta(minutes=5, seconds=1)) == (
+        "not-yet-valid"
+    )
+    btl.verify_token(
+        GOOD, WITH_SESSION, now=issued - timedelta(hours=1), clock_skew=timedelta(hours=1)
+    )
+    assert (
+        _check(GOOD, WITH_SESSION, now=issued - timedelta(seconds=1), clock_skew=timedelta(0))
+        == "not-yet-valid"
+    )
+
+
+def _presigned(service: str, region: str = "us-east-1") -> str:
+    signed = sigv4.presign(
+        "POST",
+        "https://bedrock.amazonaws.com/?Action=CallWithBearerToken",
+        credentials=WITH_SESSION,
+        region=region,
+        service=service,
+        now=T0,
+        expires_in=3600,
+    )
+    return token_of(signed.url[len("https://") :] + "&Version=1")
+
+
+def test_the_generic_presigner_makes_the_same_token() -> None:
+    assert _presigned("bedrock") == GOOD
+
+
+def test_verify_checks_the_scope() -> None:
+    now = T0 + timedelta(seconds=1)
+    wrong_service = _presigned("s3")
+    info = btl.decode_token(wrong_service)  # well formed...
+    assert info.service == "s3"
+    assert _check(wrong_service, WITH_SESSION, now=now) == "scope"  # ...but not for Bedrock
+    wrong_day = _url_edit("%2F20260304%2F", "%2F20260305%2F")(GOOD)
+    assert btl.decode_token(wrong_day).scope_date == "20260305"
+    assert _check(wrong_day, WITH_SESSION, now=now) == "scope"
+    wrong_end = _url_edit("aws4_request", "aws5_request")(GOOD)
+    assert _check(wrong_end, WITH_SESSION, now=now) == "scope"
+
+
+def test_verify_validates_its_arguments() -> None:
+    with pytest.raises(btl.InvalidParameterError):
+        btl.verify_token(GOOD, WITH_SESSION, now=datetime(2026, 3, 4))  # naive
+    with pytest.raises(btl.InvalidParameterError):
+        btl.verify_token(GOOD, WITH_SESSION, now=T0, clock_skew=timedelta(seconds=-1))
+    with pytest.raises(btl.InvalidParameterError):
+        btl.verify_token(GOOD, None, now=T0)
+
+
+def test_verify_accepts_botocore_style_credentials_objects() -> None:
+    class Frozen:
+        access_key = AK
+        secret_key = SECRET
+        token = SESSION
+
+    class Refreshable:
+        def get_frozen_credentials(self) -> Frozen:
+            return Frozen()
+
+    assert btl.verify_token(GOOD, Refreshable(), now=T0).access_key_id == AK
+
+
+@requires_botocore
+def test_verify_accepts_tokens_from_the_official_generator() -> None:
+    """Differential: the official generator (botocore's presigner) signs, we verify."""
+    pytest.importorskip("aws_bedrock_token_generator")
+    code = (
+        "from botocore.credentials import Credentials\n"
+        "from aws_bedrock_token_generator import BedrockTokenGenerator\n"
+        "c = Credentials(%r, %r, %r)\n"
+        "print(BedrockTokenGenerator().get_token(c, 'us-west-2'))\n" % (AK, SECRET, SESSION)
+    )
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    token = result.stdout.strip()
+    info = btl.verify_token(token, WITH_SESSION)
+    assert info.region == "us-west-2"
+    assert info.expiry_seconds == 43200
+    assert before <= info.issued_at <= datetime.now(timezone.utc)
+    # and we would have produced the very same text at that instant
+    assert btl.generate_token(WITH_SESSION, "us-west-2", now=info.issued_at) == token
+    with pytest.raises(btl.InvalidTokenError):
+        btl.verify_token(token, PLAIN)
