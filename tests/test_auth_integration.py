@@ -389,9 +389,19 @@ _BOTO_BEARER_HTTP = (
 def test_like_botocore_no_bearer_token_goes_over_plain_http(
     http: Endpoint, aws_env: Dict[str, str]
 ) -> None:
-    """Differential: botocore's bearer signer refuses http://, and so does the helper."""
+    """The helper never sends a bearer token over http://; botocore 1.44+ refuses too.
+
+    botocore 1.43 still sends it (a known weakness we do not copy): there the
+    test checks that botocore did send, so the difference stays documented.
+    """
     pytest.importorskip("boto3")
+    import botocore
+
     token = btl.generate_token(CREDS, "us-east-1", expiry=900)
+    ours = btl.bedrock_client(token_provider=token, region="us-east-1", endpoint_url=http.url)
+    with pytest.raises(btl.InvalidEndpointConfigurationError):
+        ours.invoke_model(modelId="m", body=b"{}")
+    assert http.seen == []
     env = dict(aws_env, PATH=os.environ.get("PATH", ""), AWS_BEARER_TOKEN_BEDROCK=token)
     result = subprocess.run(
         [sys.executable, "-c", _BOTO_BEARER_HTTP, http.url],
@@ -399,9 +409,10 @@ def test_like_botocore_no_bearer_token_goes_over_plain_http(
     )  # fmt: skip
     if result.returncode == 99:
         pytest.skip("this botocore has no AWS_BEARER_TOKEN_BEDROCK support")
-    assert result.stdout.strip() == "InvalidEndpointConfigurationError"
-    ours = btl.bedrock_client(token_provider=token, region="us-east-1", endpoint_url=http.url)
-    with pytest.raises(btl.InvalidEndpointConfigurationError):
-        ours.invoke_model(modelId="m", body=b"{}")
-    assert http.seen == []
+    version = tuple(int(p) for p in botocore.__version__.split(".")[:2])
+    if version >= (1, 44):
+        assert result.stdout.strip() == "InvalidEndpointConfigurationError"
+        assert http.seen == []
+    else:
+        assert [s.headers.get("authorization", "")[:7] for s in http.seen] == ["Bearer "]
     assert token not in result.stdout + result.stderr
