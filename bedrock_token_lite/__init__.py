@@ -4,53 +4,138 @@
 >>> token = provide_token(region="us-east-1")  # doctest: +SKIP
 """
 
-from ._api import BedrockTokenGenerator, provide_token
-from ._auth import BearerAuth, bedrock_client, use_bearer_token
-from ._container import ContainerProvider
-from ._credentials import Credentials
-from ._env import EnvProvider
-from ._errors import (
-    BedrockTokenError,
-    ConnectionClosedError,
-    ConnectTimeoutError,
-    CredentialProcessCommandError,
-    CredentialProcessError,
-    CredentialProcessNotFoundError,
-    CredentialProcessOutputError,
-    CredentialProcessOutputTypeError,
-    CredentialProcessPermissionError,
-    CredentialProcessStartError,
-    CredentialProcessTimeoutError,
-    CredentialRetrievalError,
-    CredentialsError,
-    EmptyCredentialProcessError,
-    EndpointConnectionError,
-    ExpiredCredentialsError,
-    ExpiryParseError,
-    ExpiryTypeError,
-    HTTPClientError,
-    InvalidEndpointConfigurationError,
-    InvalidIMDSEndpointError,
-    InvalidIMDSEndpointModeError,
-    InvalidParameterError,
-    InvalidTokenError,
-    MetadataRetrievalError,
-    NaiveExpiryError,
-    NoCredentialsError,
-    PartialCredentialsError,
-    ReadTimeoutError,
-    ResponseTooLargeError,
-)
-from ._imds import InstanceMetadataProvider
-from ._inspect import TokenInfo, decode_token, verify_token
-from ._process import ProcessProvider
-from ._provider import TokenProvider
-from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
-from ._token import generate_token
 from ._version import __version__
 
+# Names load on first use (PEP 562), so `import bedrock_token_lite` costs almost
+# nothing and `from bedrock_token_lite import generate_token` loads only what it needs.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._api import (
+        BedrockTokenGenerator,
+        provide_token,
+    )
+    from ._auth import (
+        BearerAuth,
+        bedrock_client,
+        use_bearer_token,
+    )
+    from ._container import (
+        ContainerProvider,
+    )
+    from ._credentials import (
+        Credentials,
+    )
+    from ._env import (
+        EnvProvider,
+    )
+    from ._errors import (
+        BedrockTokenError,
+        ConnectionClosedError,
+        ConnectTimeoutError,
+        CredentialProcessCommandError,
+        CredentialProcessError,
+        CredentialProcessNotFoundError,
+        CredentialProcessOutputError,
+        CredentialProcessOutputTypeError,
+        CredentialProcessPermissionError,
+        CredentialProcessStartError,
+        CredentialProcessTimeoutError,
+        CredentialRetrievalError,
+        CredentialsError,
+        EmptyCredentialProcessError,
+        EndpointConnectionError,
+        ExpiredCredentialsError,
+        ExpiryParseError,
+        ExpiryTypeError,
+        HTTPClientError,
+        InvalidEndpointConfigurationError,
+        InvalidIMDSEndpointError,
+        InvalidIMDSEndpointModeError,
+        InvalidParameterError,
+        InvalidTokenError,
+        MetadataRetrievalError,
+        NaiveExpiryError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ReadTimeoutError,
+        ResponseTooLargeError,
+    )
+    from ._imds import (
+        InstanceMetadataProvider,
+    )
+    from ._inspect import (
+        TokenInfo,
+        decode_token,
+        verify_token,
+    )
+    from ._process import (
+        ProcessProvider,
+    )
+    from ._provider import (
+        TokenProvider,
+    )
+    from ._refresh import (
+        DeferredRefreshableCredentials,
+        RefreshableCredentials,
+    )
+    from ._token import (
+        generate_token,
+    )
+
+_EXPORTS = {
+    "BearerAuth": "_auth",
+    "bedrock_client": "_auth",
+    "BedrockTokenError": "_errors",
+    "BedrockTokenGenerator": "_api",
+    "ConnectionClosedError": "_errors",
+    "ConnectTimeoutError": "_errors",
+    "ContainerProvider": "_container",
+    "CredentialProcessCommandError": "_errors",
+    "CredentialProcessError": "_errors",
+    "CredentialProcessNotFoundError": "_errors",
+    "CredentialProcessOutputError": "_errors",
+    "CredentialProcessOutputTypeError": "_errors",
+    "CredentialProcessPermissionError": "_errors",
+    "CredentialProcessStartError": "_errors",
+    "CredentialProcessTimeoutError": "_errors",
+    "CredentialRetrievalError": "_errors",
+    "Credentials": "_credentials",
+    "CredentialsError": "_errors",
+    "decode_token": "_inspect",
+    "DeferredRefreshableCredentials": "_refresh",
+    "EmptyCredentialProcessError": "_errors",
+    "EndpointConnectionError": "_errors",
+    "EnvProvider": "_env",
+    "ExpiredCredentialsError": "_errors",
+    "ExpiryParseError": "_errors",
+    "ExpiryTypeError": "_errors",
+    "generate_token": "_token",
+    "HTTPClientError": "_errors",
+    "InstanceMetadataProvider": "_imds",
+    "InvalidEndpointConfigurationError": "_errors",
+    "InvalidIMDSEndpointError": "_errors",
+    "InvalidIMDSEndpointModeError": "_errors",
+    "InvalidParameterError": "_errors",
+    "InvalidTokenError": "_errors",
+    "MetadataRetrievalError": "_errors",
+    "NaiveExpiryError": "_errors",
+    "NoCredentialsError": "_errors",
+    "PartialCredentialsError": "_errors",
+    "ProcessProvider": "_process",
+    "provide_token": "_api",
+    "ReadTimeoutError": "_errors",
+    "RefreshableCredentials": "_refresh",
+    "ResponseTooLargeError": "_errors",
+    "TokenInfo": "_inspect",
+    "TokenProvider": "_provider",
+    "use_bearer_token": "_auth",
+    "verify_token": "_inspect",
+}
+
 __all__ = [
+    "__version__",
     "BearerAuth",
+    "bedrock_client",
     "BedrockTokenError",
     "BedrockTokenGenerator",
     "ConnectionClosedError",
@@ -67,6 +152,7 @@ __all__ = [
     "CredentialRetrievalError",
     "Credentials",
     "CredentialsError",
+    "decode_token",
     "DeferredRefreshableCredentials",
     "EmptyCredentialProcessError",
     "EndpointConnectionError",
@@ -74,6 +160,7 @@ __all__ = [
     "ExpiredCredentialsError",
     "ExpiryParseError",
     "ExpiryTypeError",
+    "generate_token",
     "HTTPClientError",
     "InstanceMetadataProvider",
     "InvalidEndpointConfigurationError",
@@ -86,16 +173,29 @@ __all__ = [
     "NoCredentialsError",
     "PartialCredentialsError",
     "ProcessProvider",
+    "provide_token",
     "ReadTimeoutError",
     "RefreshableCredentials",
     "ResponseTooLargeError",
     "TokenInfo",
     "TokenProvider",
-    "__version__",
-    "bedrock_client",
-    "decode_token",
-    "generate_token",
-    "provide_token",
     "use_bearer_token",
     "verify_token",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    import sys
+
+    full = "%s.%s" % (__name__, module)
+    __import__(full)
+    value = getattr(sys.modules[full], name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:  # type: ignore[type-arg]
+    return sorted(set(globals()) | set(__all__))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from typing import Any, Mapping, Optional, Union
 
 from ._errors import InvalidParameterError, NoCredentialsError
 from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, check_region, expiry_seconds, generate_token
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Mapping, Optional, Union
 
 __all__ = ["BedrockTokenGenerator", "provide_token", "resolve_region_from_env"]
 

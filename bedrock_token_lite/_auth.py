@@ -21,13 +21,16 @@ the one botocore sends with ``AWS_BEARER_TOKEN_BEDROCK`` set (tested).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Optional, Union
-
 from ._errors import InvalidEndpointConfigurationError, InvalidParameterError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Iterator, Optional, Union
 
 __all__ = ["BearerAuth", "bedrock_client", "use_bearer_token"]
 
-TokenSource = Union[str, Callable[[], str]]
+if TYPE_CHECKING:  # pragma: no cover
+    TokenSource = Union[str, Callable[[], str]]
 _HANDLER_ID = "bedrock-token-lite-bearer"
 
 

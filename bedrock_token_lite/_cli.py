@@ -16,10 +16,13 @@ and its status is returned (128 + N when killed by signal N).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 from ._errors import BedrockTokenError, CredentialsError, InvalidParameterError
 from ._version import __version__
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, Mapping, Optional
 
 from . import _http
 from ._credentials import Credentials
@@ -36,7 +35,13 @@ from ._errors import (
     ReadTimeoutError,
     UnsupportedContainerHostError,
 )
-from ._refresh import Clock, RefreshableCredentials
+from ._refresh import RefreshableCredentials
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, Mapping, Optional
+
+    from ._refresh import Clock
 
 __all__ = ["ContainerProvider", "parse_expiry"]
 

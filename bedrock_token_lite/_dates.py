@@ -32,9 +32,12 @@ or weekday names in other positions, and epoch numbers.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Optional, Tuple
 
 from ._errors import ExpiryParseError, ExpiryTypeError, NaiveExpiryError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     import re

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Mapping, Optional, Union
 
 from ._credentials import Credentials
 from ._dates import parse_expiry
 from ._errors import NaiveExpiryError, PartialCredentialsError
 from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Callable, Mapping, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime

@@ -8,7 +8,10 @@ session token, signature or finished token.
 
 from __future__ import annotations
 
-from typing import Optional
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Optional
+
 
 __all__ = [
     "AuthTokenFileNotFoundError",

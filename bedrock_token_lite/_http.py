@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING, Dict, List, Mapping, Optional, Tuple, Union
 
 from ._errors import (
     ConnectionClosedError,
@@ -40,6 +39,10 @@ from ._errors import (
     ResponseTooLargeError,
     SSLError,
 )
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import http.client
@@ -62,7 +65,8 @@ DEFAULT_TIMEOUT = (60.0, 60.0)
 
 _CHUNK = 16 * 1024
 
-Timeout = Union[float, Tuple[float, float]]
+if TYPE_CHECKING:  # pragma: no cover
+    Timeout = Union[float, Tuple[float, float]]
 
 
 class Response:

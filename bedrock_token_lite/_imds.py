@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, Mapping, Optional, cast
 
 from . import _http
 from ._container import parse_expiry
@@ -30,7 +29,13 @@ from ._errors import (
     MetadataRetrievalError,
     ReadTimeoutError,
 )
-from ._refresh import Clock, RefreshableCredentials, utc_now
+from ._refresh import RefreshableCredentials, utc_now
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, Mapping, Optional
+
+    from ._refresh import Clock
 
 __all__ = ["InstanceMetadataProvider"]
 
@@ -141,7 +146,7 @@ class InstanceMetadataProvider:
             if self._load_config is not None:
                 profiles = self._load_config().get("profiles") or {}
                 profile = profiles.get(self._profile_name) or {}
-            self._profile = profile if isinstance(profile, Mapping) else {}
+            self._profile = profile if isinstance(profile, dict) else {}
         return self._profile
 
     def _setting(self, env_var: str, key: str) -> Any:
@@ -188,7 +193,7 @@ class InstanceMetadataProvider:
         def refresh() -> Credentials:
             fresh = self.retrieve_iam_role_credentials()
             # An empty result makes _IMDSCredentials raise botocore's error.
-            return cast(Credentials, self._credentials(fresh) if fresh else None)
+            return self._credentials(fresh) if fresh else None  # type: ignore[return-value]
 
         return _IMDSCredentials(refresh, initial, method=self.METHOD, clock=self._clock)
 

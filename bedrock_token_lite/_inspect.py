@@ -16,11 +16,14 @@ from __future__ import annotations
 from binascii import Error as _B64Error
 from binascii import a2b_base64, b2a_base64
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Tuple
 
 from . import sigv4
 from ._errors import InvalidParameterError, InvalidTokenError
 from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = ["TokenInfo", "decode_token", "verify_token"]
 

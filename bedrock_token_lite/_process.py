@@ -20,18 +20,6 @@ included, truncated.
 from __future__ import annotations
 
 import os
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Callable,
-    Dict,
-    List,
-    Mapping,
-    Optional,
-    Tuple,
-    Type,
-    Union,
-)
 
 from ._credentials import Credentials
 from ._dates import parse_expiry
@@ -50,6 +38,10 @@ from ._errors import (
 )
 from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
 
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type, Union
+
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
 
@@ -63,7 +55,10 @@ STDERR_LIMIT = 2000
 #: ``runner(argv, env, timeout) -> (returncode, stdout, stderr)``.  ``env`` is
 #: ``None`` to inherit this process's environment.  Raises ``OSError`` when the
 #: program cannot be started and ``TimeoutError`` when it ran too long.
-Runner = Callable[[List[str], Optional[Dict[str, str]], Optional[float]], Tuple[int, bytes, bytes]]
+if TYPE_CHECKING:  # pragma: no cover
+    Runner = Callable[
+        [List[str], Optional[Dict[str, str]], Optional[float]], Tuple[int, bytes, bytes]
+    ]
 
 
 def run_process(

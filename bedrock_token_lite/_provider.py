@@ -17,10 +17,13 @@ to a fuller resolver is a one-line change.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple, Union
 
 from ._errors import ExpiredCredentialsError, InvalidParameterError, NoCredentialsError
 from ._token import DEFAULT_EXPIRY, check_region, expiry_seconds, generate_token
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -28,7 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Issued", "TokenProvider", "issue", "load_credentials", "resolve_region"]
 
-Clock = Callable[[], datetime]
+if TYPE_CHECKING:  # pragma: no cover
+    Clock = Callable[[], datetime]
 
 #: Backoff after a failed (or not improving) advisory refresh: 1 s, doubling, at most this.
 MAX_BACKOFF_SECONDS = 60.0

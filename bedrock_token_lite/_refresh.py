@@ -19,10 +19,13 @@ on first use, as a mandatory refresh.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Optional
 
 from ._credentials import Credentials
 from ._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Callable, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     import threading
@@ -37,7 +40,8 @@ __all__ = [
 ADVISORY_REFRESH_SECONDS = 15 * 60
 MANDATORY_REFRESH_SECONDS = 10 * 60
 
-Clock = Callable[[], datetime]
+if TYPE_CHECKING:  # pragma: no cover
+    Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:

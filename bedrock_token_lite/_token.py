@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from binascii import b2a_base64
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional, Tuple, Union
 
 from . import sigv4
 from ._errors import InvalidParameterError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Optional, Tuple, Union
 
 __all__ = ["DEFAULT_EXPIRY", "MAX_EXPIRY_SECONDS", "TOKEN_PREFIX", "generate_token"]
 
