@@ -5,19 +5,40 @@
 """
 
 from ._api import BedrockTokenGenerator, provide_token
+from ._assume_role import AssumeRoleProvider
 from ._credentials import Credentials
 from ._env import EnvProvider
 from ._errors import (
     BedrockTokenError,
+    ClientError,
     CredentialsError,
+    EndpointConnectionError,
+    InfiniteLoopConfigError,
+    InvalidConfigError,
     InvalidParameterError,
+    InvalidRegionError,
+    InvalidSTSRegionalEndpointsConfigError,
+    MFAPromptError,
+    MissingDependencyError,
     NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
     PartialCredentialsError,
+    RefreshWithMFAUnsupportedError,
+    SSOError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
 )
+from ._login import LoginProvider
+from ._sso import SSOProvider
 from ._token import generate_token
 from ._version import __version__
+from ._web_identity import AssumeRoleWithWebIdentityProvider
 
 __all__ = [
+    "AssumeRoleProvider",
+    "AssumeRoleWithWebIdentityProvider",
     "BedrockTokenError",
     "BedrockTokenGenerator",
     "Credentials",
@@ -26,6 +47,24 @@ __all__ = [
     "InvalidParameterError",
     "NoCredentialsError",
     "PartialCredentialsError",
+    # STS, web identity, SSO and login
+    "ClientError",
+    "EndpointConnectionError",
+    "InfiniteLoopConfigError",
+    "InvalidConfigError",
+    "InvalidRegionError",
+    "InvalidSTSRegionalEndpointsConfigError",
+    "LoginProvider",
+    "MFAPromptError",
+    "MissingDependencyError",
+    "NoRegionError",
+    "ParamValidationError",
+    "RefreshWithMFAUnsupportedError",
+    "SSOError",
+    "SSOProvider",
+    "SSOTokenLoadError",
+    "TokenRetrievalError",
+    "UnauthorizedSSOTokenError",
     "__version__",
     "generate_token",
     "provide_token",
