@@ -645,12 +645,16 @@ def _send_with_retries(
         if retry and attempt < max_attempts:
             pause(_delay(mode, attempt, throttling))
             continue
+        # botocore notes "(reached max retries: N)" when the retry budget ran out:
+        # legacy mode for a retryable error (or any error with a budget of one
+        # attempt), standard mode for any error on the last attempt.
+        exhausted = attempt >= max_attempts and (retry or mode == "standard" or max_attempts == 1)
         raise ClientError(
             code,
             message,
             operation,
             status=response.status,
-            retry_attempts=attempt - 1 if retry else None,
+            retry_attempts=attempt - 1 if exhausted else None,
             endpoint=url.split("?", 1)[0],
         )
 

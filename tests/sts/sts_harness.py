@@ -63,16 +63,18 @@ class Recorded:
         return dict(self.form).get("Action")
 
 
-def _sts_credentials_xml(operation: str, ak: str, sk: str, token: str, expiration: str, arn: str) -> bytes:
+def _sts_credentials_xml(
+    operation: str, ak: str, sk: str, token: str, expiration: str, arn: str
+) -> bytes:
     return (
-        '<{op}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
-        "<{op}Result><Credentials><AccessKeyId>{ak}</AccessKeyId>"
-        "<SecretAccessKey>{sk}</SecretAccessKey><SessionToken>{token}</SessionToken>"
-        "<Expiration>{exp}</Expiration></Credentials>"
-        "<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>{arn}</Arn></AssumedRoleUser>"
-        "</{op}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
-        "</{op}Response>"
-    ).format(op=operation, ak=ak, sk=sk, token=token, exp=expiration, arn=arn).encode()
+        f'<{operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+        f"<{operation}Result><Credentials><AccessKeyId>{ak}</AccessKeyId>"
+        f"<SecretAccessKey>{sk}</SecretAccessKey><SessionToken>{token}</SessionToken>"
+        f"<Expiration>{expiration}</Expiration></Credentials>"
+        f"<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId><Arn>{arn}</Arn></AssumedRoleUser>"
+        f"</{operation}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
+        f"</{operation}Response>"
+    ).encode()
 
 
 def sts_error_xml(code: str, message: str, kind: str = "Sender") -> bytes:
@@ -152,7 +154,7 @@ class FakeAWS:
     # -- behaviour -------------------------------------------------------------
 
     def issued(self, role_arn: str) -> Tuple[str, str, str]:
-        digest = hashlib.sha1(role_arn.encode()).hexdigest()
+        digest = hashlib.sha1(role_arn.encode()).hexdigest()  # noqa: S324
         ak = "ASIA" + digest[:16].upper()
         return ak, "issued/secret/" + digest[:24], "issued-token-" + digest[:32]
 
@@ -228,7 +230,9 @@ class FakeAWS:
             return (
                 403,
                 {"Content-Type": "text/xml"},
-                sts_error_xml("SignatureDoesNotMatch", "The request signature we calculated does not match"),
+                sts_error_xml(
+                    "SignatureDoesNotMatch", "The request signature we calculated does not match"
+                ),
             )
         role_arn = dict(record.form)["RoleArn"]
         ak, sk, token = self.issued(role_arn)
@@ -241,8 +245,14 @@ class FakeAWS:
     def web_identity(self, record: Recorded) -> Response:
         role_arn = dict(record.form)["RoleArn"]
         ak, sk, token = self.issued(role_arn + "#web")
+        self.keys[ak] = sk
         body = _sts_credentials_xml(
-            "AssumeRoleWithWebIdentity", ak, sk, token, iso_z(self.expiration), self.arn_for(role_arn)
+            "AssumeRoleWithWebIdentity",
+            ak,
+            sk,
+            token,
+            iso_z(self.expiration),
+            self.arn_for(role_arn),
         )
         return 200, {"Content-Type": "text/xml"}, body
 
@@ -250,9 +260,13 @@ class FakeAWS:
         bearer = record.headers.get("x-amz-sso_bearer_token", "")
         if bearer not in self.sso_tokens:
             body = json.dumps({"message": "Session token not found or invalid"}).encode()
-            return 401, {"x-amzn-ErrorType": "UnauthorizedException", "Content-Type": "application/json"}, body
+            return (
+                401,
+                {"x-amzn-ErrorType": "UnauthorizedException", "Content-Type": "application/json"},
+                body,
+            )
         query = dict(record.query)
-        digest = hashlib.sha1((bearer + query.get("role_name", "")).encode()).hexdigest()
+        digest = hashlib.sha1((bearer + query.get("role_name", "")).encode()).hexdigest()  # noqa: S324
         body = {
             "roleCredentials": {
                 "accessKeyId": "ASIASSO" + digest[:13].upper(),
@@ -319,7 +333,7 @@ def write_home(home: Path, config: str = "", credentials: str = "") -> Path:
 def write_sso_token(home: Path, key: str, token: Mapping[str, Any]) -> Path:
     cache = home / ".aws" / "sso" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / (hashlib.sha1(key.encode()).hexdigest() + ".json")
+    path = cache / (hashlib.sha1(key.encode()).hexdigest() + ".json")  # noqa: S324
     path.write_text(json.dumps(token))
     return path
 
@@ -378,7 +392,9 @@ print(json.dumps(out))
 """
 
 
-def run_botocore(env: Mapping[str, str], profile: Optional[str] = None, *, mfa_code: Optional[str] = None) -> Dict[str, Any]:
+def run_botocore(
+    env: Mapping[str, str], profile: Optional[str] = None, *, mfa_code: Optional[str] = None
+) -> Dict[str, Any]:
     args = json.dumps({"profile": profile, "mfa_code": mfa_code})
     proc = subprocess.run(
         [sys.executable, "-c", _BOTO_SCRIPT, args],
@@ -439,7 +455,9 @@ def _static(profile: Mapping[str, Any], method: str) -> Optional[btl.Credentials
     if "aws_secret_access_key" not in profile:
         raise btl.PartialCredentialsError(method, "aws_secret_access_key")
     token = profile.get("aws_security_token", profile.get("aws_session_token"))
-    return btl.Credentials(profile["aws_access_key_id"], profile["aws_secret_access_key"], token, method=method)
+    return btl.Credentials(
+        profile["aws_access_key_id"], profile["aws_secret_access_key"], token, method=method
+    )
 
 
 def _http_json(url: str, method: str = "GET", headers: Optional[Dict[str, str]] = None) -> Any:
@@ -461,19 +479,39 @@ def test_credential_sourcer(env: Mapping[str, str]) -> Callable[[str], Any]:
             if not url:
                 return None
             data = json.loads(_http_json(url))
-            expiry = datetime.strptime(data["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-            return btl.Credentials(data["AccessKeyId"], data["SecretAccessKey"], data["Token"], expiry, method="container-role")
+            expiry = datetime.strptime(data["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=timezone.utc
+            )
+            return btl.Credentials(
+                data["AccessKeyId"],
+                data["SecretAccessKey"],
+                data["Token"],
+                expiry,
+                method="container-role",
+            )
         if name == "Ec2InstanceMetadata":
             base = env.get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
             if not base or env.get("AWS_EC2_METADATA_DISABLED", "").lower() == "true":
                 return None
             base = base.rstrip("/")
-            token = _http_json(base + "/latest/api/token", "PUT", {"x-aws-ec2-metadata-token-ttl-seconds": "21600"})
+            token = _http_json(
+                base + "/latest/api/token", "PUT", {"x-aws-ec2-metadata-token-ttl-seconds": "21600"}
+            )
             hdr = {"x-aws-ec2-metadata-token": token}
             role = _http_json(base + "/latest/meta-data/iam/security-credentials/", headers=hdr)
-            data = json.loads(_http_json(base + "/latest/meta-data/iam/security-credentials/" + role, headers=hdr))
-            expiry = datetime.strptime(data["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-            return btl.Credentials(data["AccessKeyId"], data["SecretAccessKey"], data["Token"], expiry, method="iam-role")
+            data = json.loads(
+                _http_json(base + "/latest/meta-data/iam/security-credentials/" + role, headers=hdr)
+            )
+            expiry = datetime.strptime(data["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=timezone.utc
+            )
+            return btl.Credentials(
+                data["AccessKeyId"],
+                data["SecretAccessKey"],
+                data["Token"],
+                expiry,
+                method="iam-role",
+            )
         return None
 
     return source
@@ -523,7 +561,9 @@ def make_chain(
             ).load
         )
         result.append(btl.SSOProvider(**common, **extra).load)
-        result.append(lambda: _static(load_full_credentials(env).get(pname, {}), "shared-credentials-file"))
+        result.append(
+            lambda: _static(load_full_credentials(env).get(pname, {}), "shared-credentials-file")
+        )
         result.append(btl.LoginProvider(**common).load)
         result.append(lambda: _static(load_config_only(env).get(pname, {}), "config-file"))
         return result
@@ -563,7 +603,10 @@ def load_config_only(env: Mapping[str, str]) -> Dict[str, Dict[str, str]]:
     return out
 
 
-ERROR_ALIASES = {"MissingDependencyException": "MissingDependencyError", "ValueError": "InvalidParameterError"}
+ERROR_ALIASES = {
+    "MissingDependencyException": "MissingDependencyError",
+    "ValueError": "InvalidParameterError",
+}
 
 
 def outcome(resolve: Callable[[], Any]) -> Dict[str, Any]:
@@ -589,7 +632,9 @@ def outcome(resolve: Callable[[], Any]) -> Dict[str, Any]:
         return {"error": type(exc).__name__, "message": str(message), "exception": exc}
 
 
-def run_ours(env: Mapping[str, str], profile: Optional[str] = None, **kwargs: Any) -> Dict[str, Any]:
+def run_ours(
+    env: Mapping[str, str], profile: Optional[str] = None, **kwargs: Any
+) -> Dict[str, Any]:
     return outcome(make_chain(env, profile, **kwargs))
 
 
@@ -599,7 +644,10 @@ def assert_same_outcome(ours: Dict[str, Any], theirs: Dict[str, Any]) -> None:
         assert "error" in ours, (ours, theirs)
         expected = ERROR_ALIASES.get(theirs["error"], theirs["error"])
         assert ours["error"] == expected, (ours, theirs)
-        assert ours["message"].startswith(theirs["message"].rstrip(".")), (ours["message"], theirs["message"])
+        assert ours["message"].startswith(theirs["message"].rstrip(".")), (
+            ours["message"],
+            theirs["message"],
+        )
     else:
         assert "error" not in ours, (ours, theirs)
         assert ours["result"] == theirs["result"], (ours, theirs)
@@ -671,7 +719,11 @@ class Prepared:
         self.home = home
         env = base_env(home)
         if scenario.defaults:
-            env.update(AWS_ENDPOINT_URL_STS=server.url, AWS_DEFAULT_REGION="eu-west-1", AWS_MAX_ATTEMPTS="1")
+            env.update(
+                AWS_ENDPOINT_URL_STS=server.url,
+                AWS_DEFAULT_REGION="eu-west-1",
+                AWS_MAX_ATTEMPTS="1",
+            )
         for key, value in scenario.env.items():
             if value is None:
                 env.pop(key, None)

@@ -20,7 +20,13 @@ STATIC = "aws_access_key_id = %s\naws_secret_access_key = %s\n" % (SOURCE_AK, SO
 
 # (name, config, credentials, extra env, explicit profile)
 SCENARIOS = [
-    ("basic source_profile", "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
+    (
+        "basic source_profile",
+        "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
     (
         "source with session token",
         "[profile p]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN,
@@ -36,16 +42,71 @@ SCENARIOS = [
         {},
         None,
     ),
-    ("duration abc dropped", "[default]\nrole_arn = %s\nsource_profile = src\nduration_seconds = abc\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
-    ("duration 100 invalid", "[default]\nrole_arn = %s\nsource_profile = src\nduration_seconds = 100\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
-    ("empty session name generated", "[default]\nrole_arn = %s\nsource_profile = src\nrole_session_name =\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
-    ("empty external id", "[default]\nrole_arn = %s\nsource_profile = src\nexternal_id =\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
-    ("short role arn", "[default]\nrole_arn = notanarn\nsource_profile = src\n", "[src]\n" + STATIC, {}, None),
-    ("both sources", "[default]\nrole_arn = %s\nsource_profile = src\ncredential_source = Environment\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
+    (
+        "duration abc dropped",
+        "[default]\nrole_arn = %s\nsource_profile = src\nduration_seconds = abc\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "duration 100 invalid",
+        "[default]\nrole_arn = %s\nsource_profile = src\nduration_seconds = 100\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "empty session name generated",
+        "[default]\nrole_arn = %s\nsource_profile = src\nrole_session_name =\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "empty external id",
+        "[default]\nrole_arn = %s\nsource_profile = src\nexternal_id =\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "short role arn",
+        "[default]\nrole_arn = notanarn\nsource_profile = src\n",
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "both sources",
+        "[default]\nrole_arn = %s\nsource_profile = src\ncredential_source = Environment\n"
+        % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
     ("no source", "[default]\nrole_arn = %s\n" % ROLE_ARN, "", {}, None),
-    ("missing source profile", "[default]\nrole_arn = %s\nsource_profile = nope\n" % ROLE_ARN, "", {}, None),
-    ("lowercase environment", "[default]\nrole_arn = %s\ncredential_source = environment\n" % ROLE_ARN, "", {}, None),
-    ("credential source Foo", "[default]\nrole_arn = %s\ncredential_source = Foo\n" % ROLE_ARN, "", {}, None),
+    (
+        "missing source profile",
+        "[default]\nrole_arn = %s\nsource_profile = nope\n" % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
+    (
+        "lowercase environment",
+        "[default]\nrole_arn = %s\ncredential_source = environment\n" % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
+    (
+        "credential source Foo",
+        "[default]\nrole_arn = %s\ncredential_source = Foo\n" % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
     (
         "credential source env",
         "[default]\nrole_arn = %s\ncredential_source = Environment\n" % ROLE_ARN,
@@ -53,7 +114,13 @@ SCENARIOS = [
         {"AWS_ACCESS_KEY_ID": SOURCE_AK, "AWS_SECRET_ACCESS_KEY": SOURCE_SK},
         None,
     ),
-    ("credential source env missing", "[default]\nrole_arn = %s\ncredential_source = Environment\n" % ROLE_ARN, "", {}, None),
+    (
+        "credential source env missing",
+        "[default]\nrole_arn = %s\ncredential_source = Environment\n" % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
     (
         "credential source env explicit profile",
         "[profile p]\nrole_arn = %s\ncredential_source = Environment\n" % ROLE_ARN,
@@ -61,11 +128,24 @@ SCENARIOS = [
         {"AWS_ACCESS_KEY_ID": SOURCE_AK, "AWS_SECRET_ACCESS_KEY": SOURCE_SK},
         "p",
     ),
-    ("self reference with static", "[default]\nrole_arn = %s\nsource_profile = default\n" % ROLE_ARN, "[default]\n" + STATIC, {}, None),
-    ("self reference without static", "[default]\nrole_arn = %s\nsource_profile = default\n" % ROLE_ARN, "", {}, None),
+    (
+        "self reference with static",
+        "[default]\nrole_arn = %s\nsource_profile = default\n" % ROLE_ARN,
+        "[default]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "self reference without static",
+        "[default]\nrole_arn = %s\nsource_profile = default\n" % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
     (
         "three cycle",
-        "[default]\nrole_arn = %s\nsource_profile = a\n[profile a]\nrole_arn = %s-a\nsource_profile = b\n"
+        "[default]\nrole_arn = %s\nsource_profile = a\n"
+        "[profile a]\nrole_arn = %s-a\nsource_profile = b\n"
         "[profile b]\nrole_arn = %s-b\nsource_profile = a\n" % (ROLE_ARN, ROLE_ARN, ROLE_ARN),
         "",
         {},
@@ -73,18 +153,58 @@ SCENARIOS = [
     ),
     (
         "two hop chain",
-        "[default]\nrole_arn = %s\nsource_profile = mid\n[profile mid]\nrole_arn = %s-mid\nsource_profile = src\n"
-        % (ROLE_ARN, ROLE_ARN),
+        "[default]\nrole_arn = %s\nsource_profile = mid\n"
+        "[profile mid]\nrole_arn = %s-mid\nsource_profile = src\n" % (ROLE_ARN, ROLE_ARN),
         "[src]\n" + STATIC,
         {},
         None,
     ),
-    ("source has only region", "[default]\nrole_arn = %s\nsource_profile = src\n[profile src]\nregion = eu-west-1\n" % ROLE_ARN, "", {}, None),
-    ("source partial keys", "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN, "[src]\naws_access_key_id = %s\n" % SOURCE_AK, {}, None),
-    ("source static and role", "[default]\nrole_arn = %s\nsource_profile = src\n[profile src]\nrole_arn = %s-x\nsource_profile = src\n" % (ROLE_ARN, ROLE_ARN), "[src]\n" + STATIC, {}, None),
-    ("role_arn in credentials file", "", "[default]\nrole_arn = %s\nsource_profile = src\n[src]\n" % ROLE_ARN + STATIC, {}, None),
-    ("role arn plus web identity defers", "[default]\nrole_arn = %s\nsource_profile = src\nweb_identity_token_file = /nonexistent/tok\n" % ROLE_ARN, "[src]\n" + STATIC, {}, None),
-    ("source profile login", "[default]\nrole_arn = %s\nsource_profile = src\n[profile src]\nlogin_session = x\n" % ROLE_ARN, "", {}, None),
+    (
+        "source has only region",
+        "[default]\nrole_arn = %s\nsource_profile = src\n[profile src]\nregion = eu-west-1\n"
+        % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
+    (
+        "source partial keys",
+        "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN,
+        "[src]\naws_access_key_id = %s\n" % SOURCE_AK,
+        {},
+        None,
+    ),
+    (
+        "source static and role",
+        "[default]\nrole_arn = %s\nsource_profile = src\n"
+        "[profile src]\nrole_arn = %s-x\nsource_profile = src\n" % (ROLE_ARN, ROLE_ARN),
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "role_arn in credentials file",
+        "",
+        "[default]\nrole_arn = %s\nsource_profile = src\n[src]\n" % ROLE_ARN + STATIC,
+        {},
+        None,
+    ),
+    (
+        "role arn plus web identity defers",
+        "[default]\nrole_arn = %s\nsource_profile = src\n"
+        "web_identity_token_file = /nonexistent/tok\n" % ROLE_ARN,
+        "[src]\n" + STATIC,
+        {},
+        None,
+    ),
+    (
+        "source profile login",
+        "[default]\nrole_arn = %s\nsource_profile = src\n[profile src]\nlogin_session = x\n"
+        % ROLE_ARN,
+        "",
+        {},
+        None,
+    ),
 ]
 
 
