@@ -28,6 +28,7 @@ __all__ = [
     "NoRegionError",
     "ParamValidationError",
     "RefreshWithMFAUnsupportedError",
+    "ResponseParserError",
     "SSOError",
     "SSOTokenLoadError",
     "TokenRetrievalError",
@@ -171,6 +172,10 @@ class ClientError(CredentialsError):
         self.status = status
         self.retry_attempts = retry_attempts
         self.endpoint = endpoint
+
+
+class ResponseParserError(CredentialsError):
+    """An AWS endpoint answered with a body that cannot be parsed."""
 
 
 class EndpointConnectionError(CredentialsError, ConnectionError):

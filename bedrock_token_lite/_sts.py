@@ -33,6 +33,7 @@ from ._errors import (
     InvalidSTSRegionalEndpointsConfigError,
     NoRegionError,
     ParamValidationError,
+    ResponseParserError,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -750,11 +751,21 @@ def _find_text(element: Optional[Element], *path: str) -> Optional[str]:
     return element.text or ""
 
 
+def _parse_failure(body: bytes, exc: Exception) -> ResponseParserError:
+    excerpt = body[:200] + (b"..." if len(body) > 200 else b"")
+    return ResponseParserError(
+        "Unable to parse response (%s), invalid XML received. Further retries may succeed:\n%r"
+        % (exc, excerpt)
+    )
+
+
 def _sts_error(response: HttpResponse) -> Tuple[str, str]:
+    if not response.body.strip():
+        return str(response.status), response.reason or "Unknown"
     try:
         root = _parse_xml(response.body)
-    except Exception:
-        return str(response.status), response.reason or "Unknown"
+    except Exception as exc:
+        raise _parse_failure(response.body, exc) from None
     error = root if _local(root.tag) == "Error" else _child(root, "Error")
     code = _find_text(error, "Code")
     message = _find_text(error, "Message")
@@ -847,11 +858,8 @@ def _sts_credentials(response: HttpResponse, operation: str, method: str) -> Cre
 
     try:
         root = _parse_xml(response.body)
-    except Exception:
-        raise CredentialRetrievalError(
-            method,
-            "STS %s answered HTTP %d with a body that is not XML" % (operation, response.status),
-        ) from None
+    except Exception as exc:
+        raise _parse_failure(response.body, exc) from None
     result = _child(root, operation + "Result")
     creds = _child(result, "Credentials")
     values = {
@@ -873,8 +881,8 @@ def _sts_credentials(response: HttpResponse, operation: str, method: str) -> Cre
         ) from None
     if expiry.tzinfo is None:
         raise TypeError(
-            "can't compare offset-naive and offset-aware datetimes: the STS %s Expiration "
-            "has no timezone" % (operation,)
+            "can't subtract offset-naive and offset-aware datetimes (the STS %s Expiration "
+            "has no timezone)" % (operation,)
         )
     account_id = account_id_from_arn(_find_text(result, "AssumedRoleUser", "Arn"))
     return Credentials(
