@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from _support import requires_botocore_143, sample
+from _support import requires_botocore_143
 from sts_harness import base_env, load_full_config
 
 import bedrock_token_lite as btl
@@ -51,7 +50,9 @@ for case in cases:
                 "sts", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret"
             )
             client.meta.events.register("before-send", hook)
-            client.assume_role(RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="session")
+            client.assume_role(
+                RoleArn="arn:aws:iam::123456789012:role/r", RoleSessionName="session"
+            )
         else:
             client = session.create_client(
                 case["service"],
@@ -158,7 +159,8 @@ STS_CASES += [
     (
         "services section",
         {"AWS_DEFAULT_REGION": "eu-west-1"},
-        "[default]\nservices = svc\nendpoint_url = http://127.0.0.1:9/profile\n[services svc]\nsts =\n  endpoint_url = http://127.0.0.1:9/services\n",
+        "[default]\nservices = svc\nendpoint_url = http://127.0.0.1:9/profile\n"
+        "[services svc]\nsts =\n  endpoint_url = http://127.0.0.1:9/services\n",
         None,
     ),
     (
