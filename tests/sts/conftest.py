@@ -20,3 +20,11 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     (path / ".aws").mkdir(parents=True)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _botocore_helpers() -> Iterator[None]:
+    yield
+    from sts_harness import close_zygotes
+
+    close_zygotes()

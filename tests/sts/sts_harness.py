@@ -356,48 +356,165 @@ def base_env(home: Path, **extra: str) -> Dict[str, str]:
 # botocore in a subprocess
 # ----------------------------------------------------------------------------
 
-_BOTO_SCRIPT = r"""
-import json, sys
-args = json.loads(sys.argv[1])
-if args.get("mfa_code") is not None:
-    import getpass
-    prompts = []
-    def fake(prompt="", stream=None):
-        prompts.append(prompt)
-        return args["mfa_code"]
-    getpass.getpass = fake
-out = {}
-try:
-    import botocore.session
-    session = botocore.session.Session(profile=args.get("profile"))
-    creds = session.get_credentials()
-    if creds is None:
-        out = {"result": None}
-    else:
-        frozen = creds.get_frozen_credentials()
-        expiry = getattr(creds, "_expiry_time", None)
-        out = {"result": {
-            "method": creds.method,
-            "access_key": frozen.access_key,
-            "secret_key": frozen.secret_key,
-            "token": frozen.token,
-            "account_id": frozen.account_id,
-            "expiry": None if expiry is None else expiry.timestamp(),
-        }}
-except BaseException as exc:
-    out = {"error": type(exc).__name__, "message": str(exc).strip("'")}
-if args.get("mfa_code") is not None:
-    out["prompts"] = prompts
-print(json.dumps(out))
+_BOTO_SCENARIO = r"""
+def scenario(args):
+    import json, os, sys
+    if args.get("mfa_code") is not None:
+        import getpass
+        prompts = []
+        def fake(prompt="", stream=None):
+            prompts.append(prompt)
+            return args["mfa_code"]
+        original = getpass.getpass
+        getpass.getpass = fake
+        if "botocore.credentials" in sys.modules:  # imported before: defaults are bound
+            init = sys.modules["botocore.credentials"].AssumeRoleProvider.__init__
+            init.__defaults__ = tuple(
+                fake if value is original else value for value in init.__defaults__
+            )
+    out = {}
+    try:
+        import botocore.session
+        session = botocore.session.Session(profile=args.get("profile"))
+        creds = session.get_credentials()
+        if creds is None:
+            out = {"result": None}
+        else:
+            frozen = creds.get_frozen_credentials()
+            expiry = getattr(creds, "_expiry_time", None)
+            out = {"result": {
+                "method": creds.method,
+                "access_key": frozen.access_key,
+                "secret_key": frozen.secret_key,
+                "token": frozen.token,
+                "account_id": frozen.account_id,
+                "expiry": None if expiry is None else expiry.timestamp(),
+            }}
+    except BaseException as exc:
+        out = {"error": type(exc).__name__, "message": str(exc).strip("'")}
+    if args.get("mfa_code") is not None:
+        out["prompts"] = prompts
+    return out
 """
+
+# One scenario per fresh process: the script above runs in a new interpreter, or (much
+# cheaper on a busy machine) in a child forked from a process that has only imported
+# botocore.  The child gets the scenario's environment, HOME and working directory;
+# the SSO cache directories botocore computes from HOME at import time are reset to
+# the scenario's HOME (spec section 8.2).
+_ZYGOTE = (
+    _BOTO_SCENARIO
+    + r"""
+import json, os, sys
+import botocore.session, botocore.credentials, botocore.tokens, botocore.utils
+for line in sys.stdin:
+    job = json.loads(line)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # never wait on the job pipe
+        try:
+            os.environ.clear()
+            os.environ.update(job["env"])
+            os.chdir(job["env"]["HOME"])
+            cache = os.path.join(job["env"]["HOME"], ".aws", "sso", "cache")
+            botocore.credentials.SSOProvider._SSO_TOKEN_CACHE_DIR = cache
+            botocore.tokens.SSOTokenProvider._SSO_TOKEN_CACHE_DIR = cache
+            result = scenario(job)
+        except BaseException as exc:
+            result = {"error": "HarnessError", "message": repr(exc)}
+        with os.fdopen(write_end, "w") as out:
+            out.write(json.dumps(result))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    sys.stdout.write(data.replace("\n", " ") + "\n")
+    sys.stdout.flush()
+"""
+)
+
+
+class _Zygote:
+    """A process that has imported botocore and forks one child per scenario."""
+
+    def __init__(self) -> None:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": "/nonexistent",
+            "LANG": "C.UTF-8",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _ZYGOTE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd="/",
+        )
+        self.lock = threading.Lock()
+
+    def run(self, job: Dict[str, Any]) -> Dict[str, Any]:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        with self.lock:
+            self.proc.stdin.write(json.dumps(job) + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        assert line, "the botocore helper process died"
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+_ZYGOTES: List[_Zygote] = []
+_ZYGOTES_LOCK = threading.Lock()
+
+
+def _zygote() -> Optional[_Zygote]:
+    if not hasattr(os, "fork") or os.environ.get("BTL_DIFF_NO_FORK") == "1":
+        return None
+    with _ZYGOTES_LOCK:
+        for zygote in _ZYGOTES:
+            if zygote.lock.acquire(blocking=False):
+                zygote.lock.release()
+                return zygote
+        if len(_ZYGOTES) < 2:
+            _ZYGOTES.append(_Zygote())
+            return _ZYGOTES[-1]
+        return _ZYGOTES[0]
+
+
+def close_zygotes() -> None:
+    with _ZYGOTES_LOCK:
+        while _ZYGOTES:
+            _ZYGOTES.pop().close()
 
 
 def run_botocore(
     env: Mapping[str, str], profile: Optional[str] = None, *, mfa_code: Optional[str] = None
 ) -> Dict[str, Any]:
-    args = json.dumps({"profile": profile, "mfa_code": mfa_code})
+    """Resolve with real botocore in a fresh process; return the outcome as JSON data."""
+    job = {"env": dict(env), "profile": profile, "mfa_code": mfa_code}
+    zygote = _zygote()
+    if zygote is not None:
+        return zygote.run(job)
+    script = (
+        _BOTO_SCENARIO
+        + "\nimport json, sys\nprint(json.dumps(scenario(json.loads(sys.argv[1]))))\n"
+    )
     proc = subprocess.run(
-        [sys.executable, "-c", _BOTO_SCRIPT, args],
+        [sys.executable, "-c", script, json.dumps(job)],
         env=dict(env),
         capture_output=True,
         text=True,
@@ -406,7 +523,7 @@ def run_botocore(
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 # ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from _support import requires_botocore_143
+from _support import requires_botocore_143, sample
 from sts_harness import base_env, load_full_config
 
 import bedrock_token_lite as btl
@@ -207,6 +207,7 @@ STS_CASES += [
         None,
     ),
 ]
+STS_CASES = sample(STS_CASES)
 SSO_CASES = [
     ("sso", "us-east-1", {}),
     ("sso", "cn-north-1", {}),
