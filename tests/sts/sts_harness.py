@@ -211,7 +211,9 @@ class FakeAWS:
         now = datetime.strptime(record.headers["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(
             tzinfo=timezone.utc
         )
-        url = "http://%s%s" % (record.headers["host"], record.raw_path)
+        url = record.raw_path  # absolute form when sent through a proxy
+        if not url.startswith("http"):
+            url = "http://%s%s" % (record.headers["host"], record.raw_path)
         signed = sigv4.sign(
             record.method,
             url,
@@ -811,7 +813,7 @@ class Scenario:
         name: str,
         config: str = "",
         credentials: str = "",
-        env: Optional[Dict[str, str]] = None,
+        env: Optional[Dict[str, Optional[str]]] = None,
         profile: Optional[str] = None,
         *,
         setup: Optional[Callable[[Path, FakeAWS], None]] = None,

@@ -209,6 +209,22 @@ SCENARIOS = [
 
 
 CASES = [Scenario(n, c, cr, e, p) for n, c, cr, e, p in SCENARIOS]
+CASES += [
+    Scenario(
+        "credential source container",
+        "[default]\nrole_arn = %s\ncredential_source = EcsContainer\n" % ROLE_ARN,
+        env={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "{url}/container/creds"},
+    ),
+    Scenario(
+        "credential source container missing",
+        "[default]\nrole_arn = %s\ncredential_source = EcsContainer\n" % ROLE_ARN,
+    ),
+    Scenario(
+        "credential source instance metadata",
+        "[default]\nrole_arn = %s\ncredential_source = Ec2InstanceMetadata\n" % ROLE_ARN,
+        env={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "{url}/", "AWS_EC2_METADATA_DISABLED": None},
+    ),
+]
 
 
 @pytest.fixture(scope="module")

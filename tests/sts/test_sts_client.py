@@ -482,3 +482,51 @@ def test_validate_lengths_messages() -> None:
 def test_deadline_budget_of_refreshed_expiry() -> None:
     later = datetime.now(timezone.utc) + timedelta(hours=1)
     assert parse_timestamp(later.strftime("%Y-%m-%dT%H:%M:%SZ")) <= later
+
+
+def test_proxy_from_the_given_environment(aws: FakeAWS) -> None:
+    target = "http://sts.example.invalid"
+    env = {"AWS_ENDPOINT_URL_STS": target, "HTTP_PROXY": aws.url, "AWS_MAX_ATTEMPTS": "1"}
+    call_sts(
+        "AssumeRole",
+        [("RoleArn", ROLE_ARN), ("RoleSessionName", "session")],
+        config=ClientConfig(environ=env, full_config={}),
+        credentials=btl.Credentials(SOURCE_AK, SOURCE_SK),
+        region="eu-west-1",
+        method="assume-role",
+    )
+    (request,) = aws.requests
+    assert request.raw_path == target + "/"
+    assert request.signature_ok
+    env["NO_PROXY"] = "example.invalid"
+    with pytest.raises(btl.EndpointConnectionError, match=r"sts\.example\.invalid"):
+        call_sts(
+            "AssumeRole",
+            [("RoleArn", ROLE_ARN), ("RoleSessionName", "session")],
+            config=ClientConfig(environ=env, full_config={}),
+            credentials=btl.Credentials(SOURCE_AK, SOURCE_SK),
+            region="eu-west-1",
+            method="assume-role",
+            timeout=5,
+        )
+    assert len(aws.requests) == 1
+
+
+def test_sts_region_override(aws: FakeAWS, tmp_path: Path) -> None:
+    config = {
+        "profiles": {
+            "default": {"role_arn": ROLE_ARN, "source_profile": "src", "region": "eu-west-1"},
+            "src": {"aws_access_key_id": SOURCE_AK, "aws_secret_access_key": SOURCE_SK},
+        }
+    }
+    env = {"AWS_ENDPOINT_URL_STS": aws.url}
+    creds = btl.AssumeRoleProvider(
+        load_config=lambda: config, environ=env, sts_region="ap-south-1"
+    ).load()
+    assert creds is not None
+    creds.get_frozen_credentials()
+    creds = btl.AssumeRoleProvider(load_config=lambda: config, environ=env).load()
+    assert creds is not None
+    creds.get_frozen_credentials()
+    scopes = [r.headers["authorization"].split("/")[2] for r in aws.requests]
+    assert scopes == ["ap-south-1", "eu-west-1"]
