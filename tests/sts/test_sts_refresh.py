@@ -307,3 +307,31 @@ def test_no_secret_in_logs_reprs_or_errors(
         for text in texts:
             assert secret not in text
     assert "ASIA" in repr(frozen)
+
+
+def test_concurrent_first_use_makes_one_call(aws: FakeAWS, home: Path) -> None:
+    import threading
+    import time
+
+    original = aws.assume_role
+
+    def slow(record: Any) -> Any:
+        time.sleep(0.2)
+        return original(record)
+
+    aws.hook = lambda record: slow(record) if record.action == "AssumeRole" else None
+    env = _env(aws, home, "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN)
+    creds = _provider(env).load()
+    assert creds is not None
+    results: List[Any] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(creds.get_frozen_credentials()))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(results) == 4
+    assert len({r.access_key for r in results}) == 1
+    assert len(aws.requests) == 1
