@@ -751,11 +751,14 @@ def _find_text(element: Optional[Element], *path: str) -> Optional[str]:
     return element.text or ""
 
 
-def _parse_failure(body: bytes, exc: Exception) -> ResponseParserError:
-    excerpt = body[:200] + (b"..." if len(body) > 200 else b"")
+def _parse_failure(body: bytes, exc: Exception, *, show_body: bool) -> ResponseParserError:
+    if show_body:
+        shown: object = body[:200] + (b"..." if len(body) > 200 else b"")
+    else:  # a success answer may hold credentials: never quote it
+        shown = "<%d bytes, not shown>" % len(body)
     return ResponseParserError(
-        "Unable to parse response (%s), invalid XML received. Further retries may succeed:\n%r"
-        % (exc, excerpt)
+        "Unable to parse response (%s), invalid XML received. Further retries may succeed:\n%s"
+        % (exc, shown if isinstance(shown, str) else repr(shown))
     )
 
 
@@ -765,7 +768,7 @@ def _sts_error(response: HttpResponse) -> Tuple[str, str]:
     try:
         root = _parse_xml(response.body)
     except Exception as exc:
-        raise _parse_failure(response.body, exc) from None
+        raise _parse_failure(response.body, exc, show_body=True) from None
     error = root if _local(root.tag) == "Error" else _child(root, "Error")
     code = _find_text(error, "Code")
     message = _find_text(error, "Message")
@@ -859,7 +862,7 @@ def _sts_credentials(response: HttpResponse, operation: str, method: str) -> Cre
     try:
         root = _parse_xml(response.body)
     except Exception as exc:
-        raise _parse_failure(response.body, exc) from None
+        raise _parse_failure(response.body, exc, show_body=False) from None
     result = _child(root, operation + "Result")
     creds = _child(result, "Credentials")
     values = {

@@ -530,3 +530,16 @@ def test_sts_region_override(aws: FakeAWS, tmp_path: Path) -> None:
     creds.get_frozen_credentials()
     scopes = [r.headers["authorization"].split("/")[2] for r in aws.requests]
     assert scopes == ["ap-south-1", "eu-west-1"]
+
+
+def test_unparseable_success_answer_is_not_quoted(aws: FakeAWS) -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    aws.hook = lambda record: (
+        200,
+        {},
+        ("<AssumeRoleResponse><SecretAccessKey>%s</SecretAccessKey>" % secret).encode(),
+    )
+    with pytest.raises(btl.ResponseParserError) as info:
+        _call(aws.url)
+    assert secret not in str(info.value)
+    assert "not shown" in str(info.value)
