@@ -1,0 +1,370 @@
+"""Credentials from STS AssumeRole, configured by ``role_arn`` in a profile (spec section 6)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from ._credentials import Credentials
+from ._errors import (
+    CredentialRetrievalError,
+    InfiniteLoopConfigError,
+    InvalidConfigError,
+    MFAPromptError,
+    PartialCredentialsError,
+    RefreshWithMFAUnsupportedError,
+)
+from ._refresh import DeferredRefreshableCredentials
+from ._sts import ClientConfig, call_sts
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
+
+    from ._sts import Sleep, Transport
+
+__all__ = [
+    "CREDENTIAL_SOURCES",
+    "AssumeRoleProvider",
+    "CachedFetcher",
+    "assume_role_cache_key",
+    "default_mfa_prompter",
+]
+
+#: The ``credential_source`` values botocore accepts (exact, case-sensitive).
+CREDENTIAL_SOURCES = ("EcsContainer", "Ec2InstanceMetadata", "Environment")
+#: A cached assumed role is reused while more than this many seconds remain.
+CACHE_EXPIRY_WINDOW_SECONDS = 15 * 60
+
+if TYPE_CHECKING:  # pragma: no cover
+    Clock = Callable[[], datetime]
+    Prompter = Callable[[str], str]
+    Config = Mapping[str, Any]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def assume_role_cache_key(params: List[Tuple[str, Any]], generated_session_name: bool) -> str:
+    """botocore's assumed-role cache key: sha1 of the sorted JSON of the request parameters.
+
+    ``params`` exclude ``TokenCode`` and ``WebIdentityToken``; a generated
+    ``RoleSessionName`` is left out; a ``Policy`` is compared as parsed JSON.
+    """
+    import hashlib
+    import json
+
+    args: Dict[str, Any] = dict(params)
+    if generated_session_name:
+        args.pop("RoleSessionName", None)
+    if "Policy" in args:
+        args["Policy"] = json.loads(args["Policy"])
+    digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest()  # noqa: S324
+    return digest.replace(":", "_").replace(os.sep, "_").replace("/", "_")
+
+
+class CachedFetcher:
+    """Fetch through a shared in-memory cache, like botocore's ``CachedCredentialFetcher``.
+
+    An entry is reused while at least 15 minutes remain before it expires.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        fetch: Callable[[], Credentials],
+        cache: MutableMapping[str, Any],
+        clock: Clock,
+    ) -> None:
+        self.key = key
+        self._fetch = fetch
+        self._cache = cache
+        self._clock = clock
+
+    def __call__(self) -> Credentials:
+        cached = self._cache.get(self.key)
+        if isinstance(cached, Credentials) and cached.expiry is not None:
+            remaining = (cached.expiry - self._clock()).total_seconds()
+            if remaining >= CACHE_EXPIRY_WINDOW_SECONDS:
+                return cached
+        fresh = self._fetch()
+        self._cache[self.key] = fresh
+        return fresh
+
+
+class _MFARefresher:
+    """botocore's MFA refresher: the first fetch prompts, a later refresh fails."""
+
+    def __init__(self, fetch: Callable[[], Credentials]) -> None:
+        self._fetch = fetch
+        self._called = False
+
+    def __call__(self) -> Credentials:
+        if self._called:
+            raise RefreshWithMFAUnsupportedError()
+        self._called = True
+        return self._fetch()
+
+
+def default_mfa_prompter(prompt: str) -> str:
+    """Ask for the MFA code on the terminal (input hidden, prompt on stderr).
+
+    Without a terminal there is nobody to ask: raise ``MFAPromptError``
+    instead of waiting on stdin (botocore reads stdin and fails with EOFError).
+    """
+    import sys
+
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        raise MFAPromptError(
+            "%sno terminal to read the code from. Run interactively, or pass "
+            "mfa_prompter=<callable returning the 6-digit code> to the provider." % (prompt,)
+        )
+    import getpass
+
+    return getpass.getpass(prompt, stream=sys.stderr)
+
+
+def _static_from_profile(profile: Config, method: str) -> Credentials:
+    for key in ("aws_access_key_id", "aws_secret_access_key"):
+        if key not in profile:
+            raise PartialCredentialsError(method, repr(key))
+    return Credentials(
+        profile["aws_access_key_id"],
+        profile["aws_secret_access_key"],
+        profile.get("aws_session_token"),
+        method=method,
+    )
+
+
+class AssumeRoleProvider:
+    """botocore's ``AssumeRoleProvider``: ``role_arn`` with a source profile or credential source.
+
+    ``load()`` validates the profile and resolves the source credentials
+    (recursively for chained roles), then returns deferred refreshable
+    credentials whose first use calls STS ``AssumeRole``; it returns ``None``
+    when the profile has no ``role_arn`` (or also has
+    ``web_identity_token_file``, which the web-identity provider handles).
+
+    * ``load_config()`` returns botocore's full-config shape
+      (``{"profiles": {...}, ...}``); ``profile_name`` is the profile to
+      resolve (default ``default``), which is also the session profile the
+      STS client settings are read from.
+    * ``source_chain(name)`` resolves a ``source_profile`` that is not itself
+      an assume-role profile (botocore's profile sub-chain); without it only
+      static keys in the source profile work.
+    * ``credential_sourcer(name)`` returns credentials for a
+      ``credential_source`` (``Environment``, ``EcsContainer``,
+      ``Ec2InstanceMetadata``) or ``None``; without it only ``Environment``
+      works.
+    * ``cache`` is shared with the other STS/SSO providers of one resolver.
+    * ``mfa_prompter(prompt)`` returns the MFA code; by default it asks on the
+      terminal and fails clearly without one.
+    * ``sts_region`` overrides the session region for the STS client.
+    """
+
+    METHOD = "assume-role"
+
+    def __init__(
+        self,
+        *,
+        load_config: Callable[[], Config],
+        profile_name: Optional[str] = None,
+        environ: Optional[Mapping[str, str]] = None,
+        home: Optional[str] = None,
+        explicit_profile: bool = False,
+        source_chain: Optional[Callable[[str], Any]] = None,
+        credential_sourcer: Optional[Callable[[str], Any]] = None,
+        cache: Optional[MutableMapping[str, Any]] = None,
+        mfa_prompter: Optional[Prompter] = None,
+        sts_region: Optional[str] = None,
+        clock: Optional[Clock] = None,
+        transport: Optional[Transport] = None,
+        sleep: Optional[Sleep] = None,
+    ) -> None:
+        self._load_config = load_config
+        self._profile_name = profile_name or "default"
+        self._environ = environ
+        self._home = home
+        self._explicit_profile = explicit_profile
+        self._source_chain = source_chain
+        self._credential_sourcer = credential_sourcer
+        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self._prompter = mfa_prompter or default_mfa_prompter
+        self._sts_region = sts_region
+        self._clock: Clock = clock or _utc_now
+        self._transport = transport
+        self._sleep = sleep
+
+    def load(self) -> Optional[DeferredRefreshableCredentials]:
+        config = self._load_config()
+        profiles = config.get("profiles") or {}
+        profile = profiles.get(self._profile_name, {})
+        if not _has_assume_role_config(profile):
+            return None
+        client_config = ClientConfig(
+            environ=self._environ,
+            full_config=config,
+            profile_name=self._profile_name,
+            region=self._sts_region,
+        )
+        visited = [self._profile_name]
+        return self._assume(self._profile_name, profiles, visited, client_config)
+
+    # -- internals -----------------------------------------------------------
+
+    def _assume(
+        self,
+        name: str,
+        profiles: Mapping[str, Config],
+        visited: List[str],
+        client_config: ClientConfig,
+    ) -> DeferredRefreshableCredentials:
+        profile = profiles[name]
+        role_arn = profile["role_arn"]
+        source_profile = profile.get("source_profile")
+        credential_source = profile.get("credential_source")
+        duration: Optional[int] = None
+        if profile.get("duration_seconds") is not None:
+            try:
+                duration = int(profile["duration_seconds"])
+            except ValueError:
+                duration = None
+        if credential_source is not None and source_profile is not None:
+            raise InvalidConfigError(
+                'The profile "%s" contains both source_profile and credential_source.' % (name,)
+            )
+        if credential_source is None and source_profile is None:
+            raise PartialCredentialsError(
+                self.METHOD,
+                "source_profile or credential_source",
+                'profile "%s" has role_arn; add source_profile = <profile> or '
+                "credential_source = Environment|EcsContainer|Ec2InstanceMetadata" % (name,),
+            )
+        if credential_source is not None:
+            if credential_source not in CREDENTIAL_SOURCES:
+                raise InvalidConfigError(
+                    'The credential source "%s" referenced in profile "%s" is not valid.'
+                    % (credential_source, name)
+                )
+            source = self._from_credential_source(credential_source, name)
+        else:
+            assert source_profile is not None
+            self._check_source_profile(name, source_profile, profiles, visited)
+            visited.append(source_profile)
+            source = self._from_source_profile(source_profile, profiles, visited, client_config)
+
+        params: List[Tuple[str, Any]] = []
+        session_name = profile.get("role_session_name")
+        if session_name is not None:
+            params.append(("RoleSessionName", session_name))
+        if profile.get("external_id") is not None:
+            params.append(("ExternalId", profile["external_id"]))
+        mfa_serial = profile.get("mfa_serial")
+        if mfa_serial is not None:
+            params.append(("SerialNumber", mfa_serial))
+        if duration is not None:
+            params.append(("DurationSeconds", duration))
+        params.append(("RoleArn", role_arn))
+        generated = not session_name
+        if generated:
+            params = _set_param(
+                params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
+            )
+        key = assume_role_cache_key(params, generated)
+        frozen_params = list(params)
+
+        def fetch() -> Credentials:
+            request = list(frozen_params)
+            if mfa_serial is not None:
+                request.append(
+                    ("TokenCode", self._prompter("Enter MFA code for %s: " % mfa_serial))
+                )
+            return call_sts(
+                "AssumeRole",
+                request,
+                config=client_config,
+                credentials=source,
+                method=self.METHOD,
+                clock=self._clock,
+                transport=self._transport,
+                sleep=self._sleep,
+            )
+
+        refresh: Callable[[], Credentials] = CachedFetcher(key, fetch, self.cache, self._clock)
+        if mfa_serial is not None:
+            refresh = _MFARefresher(refresh)
+        return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
+
+    def _check_source_profile(
+        self,
+        parent: str,
+        source_profile: str,
+        profiles: Mapping[str, Config],
+        visited: List[str],
+    ) -> None:
+        if source_profile not in profiles:
+            raise InvalidConfigError(
+                'The source_profile "%s" referenced in the profile "%s" does not exist.'
+                % (source_profile, parent)
+            )
+        if source_profile not in visited:
+            return
+        if source_profile != parent or not _has_static(profiles[source_profile]):
+            raise InfiniteLoopConfigError(source_profile, visited)
+
+    def _from_credential_source(self, credential_source: str, name: str) -> Any:
+        if self._credential_sourcer is not None:
+            credentials = self._credential_sourcer(credential_source)
+        elif credential_source == "Environment":
+            from ._env import EnvProvider
+
+            credentials = EnvProvider(self._environ).load()
+        else:
+            raise InvalidConfigError(
+                'The credential_source "%s" is specified in profile "%s", but no source '
+                "provider was configured (pass credential_sourcer= to AssumeRoleProvider)."
+                % (credential_source, name)
+            )
+        if credentials is None:
+            raise CredentialRetrievalError(
+                credential_source,
+                "No credentials found in credential_source referenced in profile %s" % (name,),
+            )
+        return credentials
+
+    def _from_source_profile(
+        self,
+        source_profile: str,
+        profiles: Mapping[str, Config],
+        visited: List[str],
+        client_config: ClientConfig,
+    ) -> Any:
+        profile = profiles[source_profile]
+        if _has_static(profile) and self._source_chain is None:
+            return _static_from_profile(profile, self.METHOD)
+        if _has_static(profile) or not _has_assume_role_config(profile):
+            chain = self._source_chain
+            credentials = None if chain is None else chain(source_profile)
+            if credentials is None:
+                raise InvalidConfigError(
+                    'The source profile "%s" must have credentials.' % (source_profile,)
+                )
+            return credentials
+        return self._assume(source_profile, profiles, visited, client_config)
+
+
+def _has_static(profile: Config) -> bool:
+    return "aws_access_key_id" in profile or "aws_secret_access_key" in profile
+
+
+def _has_assume_role_config(profile: Config) -> bool:
+    return "role_arn" in profile and "web_identity_token_file" not in profile
+
+
+def _set_param(params: List[Tuple[str, Any]], name: str, value: Any) -> List[Tuple[str, Any]]:
+    """Set ``name`` keeping its position (a dict assignment), or append it."""
+    if any(key == name for key, _ in params):
+        return [(key, value if key == name else old) for key, old in params]
+    return [*params, (name, value)]

@@ -1,0 +1,414 @@
+"""Credentials from IAM Identity Center (SSO) profiles (spec section 8).
+
+The access token comes from the AWS CLI's token cache
+(``~/.aws/sso/cache/<sha1>.json``, written by ``aws sso login``); role
+credentials come from the SSO portal's ``GetRoleCredentials``.  Profiles that
+use an ``[sso-session]`` refresh an expiring token through SSO-OIDC
+``CreateToken`` and write the cache file back the way botocore does.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from ._assume_role import CachedFetcher
+from ._credentials import Credentials
+from ._errors import (
+    ClientError,
+    InvalidConfigError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+from ._refresh import DeferredRefreshableCredentials
+from ._sts import (
+    ClientConfig,
+    _custom_endpoint,
+    call_json,
+    parse_timestamp,
+    service_endpoint,
+    validate_region,
+)
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
+
+    from ._sts import Sleep, Transport
+
+__all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    Clock = Callable[[], datetime]
+#: A cached sso-session token is refreshed when fewer than this many seconds remain.
+TOKEN_REFRESH_WINDOW_SECONDS = 15 * 60
+_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
+_REQUIRED_KEYS = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
+_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def sso_token_cache_path(cache_dir: str, start_url: str, session_name: Optional[str]) -> str:
+    """The token cache file botocore reads: sha1 of the session name, else of the start URL."""
+    import hashlib
+
+    name = session_name if session_name is not None else start_url
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()  # noqa: S324
+    return os.path.join(cache_dir, digest + ".json")
+
+
+def sso_cache_key(
+    role_name: str, account_id: str, session_name: Optional[str], start_url: str
+) -> str:
+    """botocore's in-memory cache key of SSO role credentials."""
+    import hashlib
+    import json
+
+    args: Dict[str, str] = {"roleName": role_name, "accountId": account_id}
+    if session_name:
+        args["sessionName"] = session_name
+    else:
+        args["startUrl"] = start_url
+    text = json.dumps(args, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()  # noqa: S324
+
+
+def _load_token(cache_dir: str, start_url: str, session_name: Optional[str]) -> Dict[str, Any]:
+    import json
+
+    path = sso_token_cache_path(cache_dir, start_url, session_name)
+    if not os.path.isfile(path):
+        raise SSOTokenLoadError(
+            "Token for %s does not exist (run: aws sso login%s)"
+            % (
+                session_name if session_name is not None else start_url,
+                " --sso-session " + session_name if session_name is not None else "",
+            )
+        )
+    try:
+        with open(path) as handle:
+            token = json.load(handle)
+    except (OSError, ValueError):
+        # botocore's JSONFileCache turns these into a bare KeyError of the hash.
+        raise KeyError(os.path.basename(path)[: -len(".json")]) from None
+    if not isinstance(token, dict) or "accessToken" not in token or "expiresAt" not in token:
+        raise SSOTokenLoadError("Token for %s is invalid" % (start_url,))
+    return token
+
+
+def _write_token(cache_dir: str, start_url: str, session_name: str, token: Dict[str, Any]) -> None:
+    """Write the token file atomically (private temp file, then rename), as botocore does."""
+    import json
+    import tempfile
+
+    def serialize(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime(_UTC_FORMAT)
+        return value
+
+    content = json.dumps(token, default=serialize)
+    os.makedirs(cache_dir, exist_ok=True)
+    fd, temp_path = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_path, sso_token_cache_path(cache_dir, start_url, session_name))
+    except BaseException:
+        if os.path.exists(temp_path):
+            os.unlink(temp_path)
+        raise
+
+
+class SSOProvider:
+    """botocore's ``SSOProvider`` for legacy and ``sso-session`` profiles.
+
+    ``load()`` returns ``None`` unless the profile has ``sso_role_name`` or
+    ``sso_account_id``; it raises ``InvalidConfigError`` for an incomplete or
+    inconsistent configuration; otherwise it returns deferred refreshable
+    credentials.  On first use the token is read from
+    ``<home>/.aws/sso/cache`` (``token_cache_dir`` overrides) and
+    ``GetRoleCredentials`` is called on the portal of ``sso_region``.
+    """
+
+    METHOD = "sso"
+
+    def __init__(
+        self,
+        *,
+        load_config: Callable[[], Mapping[str, Any]],
+        profile_name: Optional[str] = None,
+        environ: Optional[Mapping[str, str]] = None,
+        home: Optional[str] = None,
+        explicit_profile: bool = False,
+        cache: Optional[MutableMapping[str, Any]] = None,
+        session_profile_name: Optional[str] = None,
+        token_cache_dir: Optional[str] = None,
+        clock: Optional[Clock] = None,
+        transport: Optional[Transport] = None,
+        sleep: Optional[Sleep] = None,
+    ) -> None:
+        self._load_config = load_config
+        self._profile_name = profile_name or "default"
+        self._environ = environ
+        self._home = home
+        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self._session_profile = session_profile_name or self._profile_name
+        self._token_cache_dir = token_cache_dir
+        self._clock: Clock = clock or _utc_now
+        self._transport = transport
+        self._sleep = sleep
+
+    @property
+    def token_cache_dir(self) -> str:
+        if self._token_cache_dir is not None:
+            return self._token_cache_dir
+        home = self._home if self._home is not None else os.path.expanduser("~")
+        return os.path.join(home, ".aws", "sso", "cache")
+
+    def load(self) -> Optional[DeferredRefreshableCredentials]:
+        config = self._load_config()
+        profiles = config.get("profiles") or {}
+        profile = profiles.get(self._profile_name, {})
+        if all(key not in profile for key in _PROFILE_KEYS):
+            return None
+        sso_sessions = config.get("sso_sessions") or {}
+        resolved, required = self._resolve_session(profile, sso_sessions)
+        missing = [key for key in required if key not in resolved]
+        if missing:
+            raise InvalidConfigError(
+                'The profile "%s" is configured to use SSO but is missing required '
+                "configuration: %s" % (self._profile_name, ", ".join(missing))
+            )
+        client_config = ClientConfig(
+            environ=self._environ, full_config=config, profile_name=self._session_profile
+        )
+        role_name = str(resolved["sso_role_name"])
+        account_id = str(resolved["sso_account_id"])
+        start_url = str(resolved["sso_start_url"])
+        sso_region = str(resolved["sso_region"])
+        session_name = resolved.get("sso_session")
+        key = sso_cache_key(role_name, account_id, session_name, start_url)
+        token_source: Callable[[], str]
+        if session_name is not None:
+
+            def token_source() -> str:
+                # Validated on first use, like botocore's SSOTokenProvider.
+                return self._session_token_source(config, client_config)()
+
+        else:
+
+            def token_source() -> str:
+                return self._legacy_token(start_url)
+
+        def fetch() -> Credentials:
+            return self._get_role_credentials(
+                client_config, sso_region, role_name, account_id, token_source
+            )
+
+        refresh = CachedFetcher(key, fetch, self.cache, self._clock)
+        return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
+
+    # -- configuration -------------------------------------------------------
+
+    def _resolve_session(
+        self, profile: Mapping[str, Any], sso_sessions: Mapping[str, Mapping[str, Any]]
+    ) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
+        name = profile.get("sso_session")
+        if name is None:
+            return dict(profile), _REQUIRED_KEYS
+        if name not in sso_sessions:
+            raise InvalidConfigError('The specified sso-session does not exist: "%s"' % (name,))
+        merged = dict(profile)
+        for key, value in sso_sessions[name].items():
+            if merged.get(key, value) != value:
+                raise InvalidConfigError(
+                    "The value for %s is inconsistent between profile (%s) and sso-session (%s)."
+                    % (key, merged[key], value)
+                )
+            merged[key] = value
+        return merged, (*_REQUIRED_KEYS, "sso_session")
+
+    # -- tokens --------------------------------------------------------------
+
+    def _legacy_token(self, start_url: str) -> str:
+        token = _load_token(self.token_cache_dir, start_url, None)
+        expiry = parse_timestamp(str(token["expiresAt"]))
+        if (expiry - self._clock()).total_seconds() <= 0:
+            raise UnauthorizedSSOTokenError()
+        return str(token["accessToken"])
+
+    def _session_token_source(
+        self, config: Mapping[str, Any], client_config: ClientConfig
+    ) -> Callable[[], str]:
+        """botocore's ``SSOTokenProvider``: validated against the sso-session section itself."""
+        profiles = config.get("profiles") or {}
+        owner = self._session_profile
+        if "sso_session" not in profiles.get(owner, {}):
+            owner = self._profile_name
+        session_name = profiles.get(owner, {}).get("sso_session")
+        section = (config.get("sso_sessions") or {}).get(session_name)
+        if not section:
+            raise InvalidConfigError(
+                'The profile "%s" is configured to use the SSO token provider but the "%s" '
+                "sso_session configuration does not exist." % (owner, session_name)
+            )
+        missing = [key for key in ("sso_start_url", "sso_region") if key not in section]
+        if missing:
+            raise InvalidConfigError(
+                'The profile "%s" is configured to use the SSO token provider but is missing '
+                "the following configuration: %r." % (owner, missing)
+            )
+        start_url = str(section["sso_start_url"])
+        region = str(section["sso_region"])
+        name = str(session_name)
+
+        def token_source() -> str:
+            token, expiry = self._refreshed_session_token(client_config, name, start_url, region)
+            if (expiry - self._clock()).total_seconds() <= 0:
+                raise TokenRetrievalError("sso", "Token has expired and refresh failed")
+            return token
+
+        return token_source
+
+    def _refreshed_session_token(
+        self, client_config: ClientConfig, session_name: str, start_url: str, region: str
+    ) -> Tuple[str, datetime]:
+        cache_dir = self.token_cache_dir
+        token = _load_token(cache_dir, start_url, session_name)
+        expiry = parse_timestamp(str(token["expiresAt"]))
+        if (expiry - self._clock()).total_seconds() < TOKEN_REFRESH_WINDOW_SECONDS:
+            fresh = self._create_token(client_config, token, start_url, region)
+            if fresh is not None:
+                _write_token(cache_dir, start_url, session_name, fresh)
+                return str(fresh["accessToken"]), fresh["expiresAt"]
+        return str(token["accessToken"]), expiry
+
+    def _create_token(
+        self, client_config: ClientConfig, token: Mapping[str, Any], start_url: str, region: str
+    ) -> Optional[Dict[str, Any]]:
+        import json
+
+        if any(
+            key not in token
+            for key in ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
+        ):
+            return None
+        registration_expiry = parse_timestamp(str(token["registrationExpiresAt"]))
+        if (registration_expiry - self._clock()).total_seconds() <= 0:
+            return None
+        endpoint = _endpoint(client_config, "sso-oidc", "oidc", "oidc-fips", region)
+        body = json.dumps(
+            {
+                "grantType": "refresh_token",
+                "clientId": token["clientId"],
+                "clientSecret": token["clientSecret"],
+                "refreshToken": token["refreshToken"],
+            }
+        ).encode("utf-8")
+        try:
+            answer = call_json(
+                "CreateToken",
+                "POST",
+                endpoint.rstrip("/") + "/token",
+                config=client_config,
+                service="sso-oidc",
+                headers=[("Content-Type", "application/json")],
+                body=body,
+                transport=self._transport,
+                sleep=self._sleep,
+            )
+        except ClientError:
+            return None  # botocore logs and keeps the cached token
+        fresh: Dict[str, Any] = {
+            "startUrl": start_url,
+            "region": region,
+            "accessToken": answer["accessToken"],
+            "expiresAt": self._clock() + timedelta(seconds=answer["expiresIn"]),
+            "clientId": token["clientId"],
+            "clientSecret": token["clientSecret"],
+            "registrationExpiresAt": token["registrationExpiresAt"],
+        }
+        if "refreshToken" in answer:
+            fresh["refreshToken"] = answer["refreshToken"]
+        return fresh
+
+    # -- GetRoleCredentials --------------------------------------------------
+
+    def _get_role_credentials(
+        self,
+        client_config: ClientConfig,
+        sso_region: str,
+        role_name: str,
+        account_id: str,
+        token_source: Callable[[], str],
+    ) -> Credentials:
+        from . import sigv4
+
+        endpoint = _endpoint(client_config, "sso", "portal.sso", "portal.sso-fips", sso_region)
+        access_token = token_source()
+        url = "%s/federation/credentials?role_name=%s&account_id=%s" % (
+            endpoint.rstrip("/"),
+            sigv4.uri_encode(role_name),
+            sigv4.uri_encode(account_id),
+        )
+        try:
+            answer = call_json(
+                "GetRoleCredentials",
+                "GET",
+                url,
+                config=client_config,
+                service="sso",
+                headers=[("x-amz-sso_bearer_token", access_token)],
+                transport=self._transport,
+                sleep=self._sleep,
+            )
+        except ClientError as exc:
+            if exc.code == "UnauthorizedException":
+                raise UnauthorizedSSOTokenError() from None
+            raise
+        role = answer.get("roleCredentials")
+        if not isinstance(role, dict):
+            raise ClientError(
+                "InvalidResponse",
+                "the answer has no roleCredentials object",
+                "GetRoleCredentials",
+            )
+        try:
+            millis = role["expiration"]
+            expiry = datetime.fromtimestamp(millis / 1000.0, timezone.utc).replace(microsecond=0)
+            return Credentials(
+                role["accessKeyId"],
+                role["secretAccessKey"],
+                role["sessionToken"],
+                expiry,
+                account_id=account_id,
+                method=self.METHOD,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ClientError(
+                "InvalidResponse",
+                "roleCredentials lacks a usable %s" % (exc,),
+                "GetRoleCredentials",
+            ) from None
+
+
+def _endpoint(
+    config: ClientConfig, service_id: str, host_prefix: str, fips_prefix: str, region: str
+) -> str:
+    validate_region(region)
+    custom = _custom_endpoint(config, service_id)
+    if custom is not None:
+        return custom
+    return service_endpoint(
+        host_prefix,
+        fips_prefix,
+        region,
+        use_fips=config.use_fips,
+        use_dualstack=config.use_dualstack,
+    )
