@@ -20,11 +20,9 @@ def resolve_region_from_env(environ: Optional[Mapping[str, str]] = None) -> Opti
 
 
 def _default_credentials(profile: Optional[str]) -> Any:
-    from ._env import EnvProvider
+    from ._chain import resolve_credentials
 
-    if profile is not None:
-        return None  # an explicit profile skips the environment (botocore rule)
-    return EnvProvider().load()
+    return resolve_credentials(profile)
 
 
 def provide_token(
@@ -45,7 +43,10 @@ def provide_token(
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
     credentials can be found.
     """
-    region = region or resolve_region_from_env()
+    if not region:
+        from ._chain import resolve_region
+
+        region = resolve_region(profile)
     if not region:
         raise InvalidParameterError(
             "Region must be provided or set via the AWS_REGION environment variable. "

@@ -8,12 +8,20 @@ session token, signature or finished token.
 
 from __future__ import annotations
 
+from typing import Optional
+
 __all__ = [
     "BedrockTokenError",
+    "ConfigNotFound",
+    "ConfigParseError",
     "CredentialsError",
+    "InvalidConfigError",
+    "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "MissingCredentialKeyError",
     "NoCredentialsError",
     "PartialCredentialsError",
+    "ProfileNotFound",
 ]
 
 
@@ -62,3 +70,74 @@ class CredentialRetrievalError(CredentialsError):
 
 class ExpiredCredentialsError(CredentialsError):
     """Refreshed credentials were already expired."""
+
+
+class ConfigNotFound(BedrockTokenError, FileNotFoundError):
+    """A configuration file does not exist (or is not a regular file)."""
+
+    def __init__(self, path: str, hint: str = "") -> None:
+        message = "The specified config file (%s) could not be found." % (path,)
+        if hint:
+            message = "%s %s" % (message, hint)
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ConfigParseError(BedrockTokenError, ValueError):
+    """A configuration file is not valid INI (botocore's ``ConfigParseError``)."""
+
+    def __init__(self, path: str, detail: str = "", lineno: Optional[int] = None) -> None:
+        message = "Unable to parse config file: %s" % (path,)
+        where = "line %d: " % lineno if lineno else ""
+        if detail:
+            message = "%s (%s%s)" % (message, where, detail)
+        message += (
+            ". Fix the file's INI syntax: every option must sit under a [section] header, "
+            "appear once per section, and be written as 'key = value'"
+        )
+        super().__init__(message)
+        self.path = path
+        self.lineno = lineno
+
+
+class ProfileNotFound(BedrockTokenError, KeyError):
+    """The selected profile is in neither the config nor the credentials file."""
+
+    def __init__(self, profile: str, hint: str = "") -> None:
+        message = "The config profile (%s) could not be found" % (profile,)
+        if hint:
+            message = "%s. %s" % (message, hint)
+        super().__init__(message)
+        self.profile = profile
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class InvalidConfigError(BedrockTokenError, ValueError):
+    """A configuration value cannot be used (botocore's ``InvalidConfigError``)."""
+
+
+class InvalidIMDSEndpointModeError(BedrockTokenError, ValueError):
+    """``ec2_metadata_service_endpoint_mode`` is neither ``ipv4`` nor ``ipv6``."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(
+            "Invalid EC2 Instance Metadata endpoint mode: %s Valid endpoint modes "
+            "(case-insensitive): ('ipv4', 'ipv6'). Set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE "
+            "or the profile's ec2_metadata_service_endpoint_mode to ipv4 or ipv6." % (mode,)
+        )
+        self.mode = mode
+
+
+class MissingCredentialKeyError(PartialCredentialsError, KeyError):
+    """A legacy EC2 credential file names an access key but no ``AWSSecretKey``.
+
+    botocore lets a bare ``KeyError('AWSSecretKey')`` escape; this is both.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0])

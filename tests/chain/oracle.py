@@ -1,0 +1,204 @@
+"""Differential harness: the same scenario through real botocore and through us.
+
+A scenario is a dict::
+
+    {"env": {NAME: value},                 # "{home}" in a value is the temporary HOME
+     "files": {relative path under HOME: str | bytes},
+     "profile": None | str,                # the explicit profile argument
+     "region": bool,                       # also resolve the region
+     "modes": {relative path: int}}        # optional chmod after writing
+
+Each side runs in a **fresh subprocess** (per spec section 21.3): an empty
+environment plus ``PATH``, ``HOME=<tmp>``, ``LANG=C.UTF-8``,
+``AWS_EC2_METADATA_DISABLED=true`` and the scenario's variables; the working
+directory is HOME so relative paths mean the same on both sides.  No
+``AWS_*``/``BOTO_*``/proxy variable is inherited.
+
+``run_botocore`` / ``run_ours`` return the parsed outcome with temporary paths
+replaced by ``<HOME>``; ``compare`` asserts they agree (section 21.4);
+``run_pairs`` runs many scenarios on a thread pool of two.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = Path(__file__).resolve().parent / "_runner.py"
+HOME_MARK = "<HOME>"
+TIMEOUT = 60
+
+Scenario = Dict[str, Any]
+Outcome = Dict[str, Any]
+
+#: Our error classes that stand for botocore's (bare builtin) exceptions.
+ERROR_ALIASES = {
+    "ValueError": {"InvalidConfigError"},
+    "KeyError": {"MissingCredentialKeyError"},
+    "AttributeError": {"InvalidConfigError"},  # nested block as a credential value
+    "TypeError": {"InvalidConfigError"},
+}
+#: Value markers that the secret-leak check looks for in our messages.
+SECRET_MARKERS = ("SECRET", "TOKEN")
+
+
+def _materialise(scenario: Scenario, root: Path) -> Tuple[Path, Dict[str, str]]:
+    home = root / "home"
+    home.mkdir()
+    for rel, content in scenario.get("files", {}).items():
+        path = home / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+    for rel, mode in scenario.get("modes", {}).items():
+        os.chmod(str(home / rel), mode)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for name, value in scenario.get("env", {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value.replace("{home}", str(home))
+    return home, env
+
+
+def _run(impl: str, scenario: Scenario) -> Outcome:
+    root = Path(tempfile.mkdtemp(prefix="btl-chain-"))
+    try:
+        home, env = _materialise(scenario, root)
+        if impl == "ours":
+            env["PYTHONPATH"] = str(ROOT)
+        request = {"profile": scenario.get("profile"), "region": scenario.get("region", False)}
+        proc = subprocess.run(
+            [sys.executable, str(RUNNER), impl],
+            input=json.dumps(request).encode(),
+            capture_output=True,
+            env=env,
+            cwd=str(home),
+            timeout=TIMEOUT,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise AssertionError("%s runner failed: %s" % (impl, proc.stderr.decode()[-2000:]))
+        text = proc.stdout.decode("utf-8")
+        text = text.replace(json.dumps(str(home))[1:-1], HOME_MARK)
+        text = text.replace(json.dumps(str(root))[1:-1], "<ROOT>")
+        outcome: Outcome = json.loads(text)
+        return outcome
+    finally:
+        shutil.rmtree(str(root), ignore_errors=True)
+
+
+def run_botocore(scenario: Scenario) -> Outcome:
+    """botocore's outcome for ``scenario``, from a fresh subprocess."""
+    return _run("botocore", scenario)
+
+
+def run_ours(scenario: Scenario) -> Outcome:
+    """Our outcome for ``scenario``, from a fresh subprocess."""
+    return _run("ours", scenario)
+
+
+def run_pairs(scenarios: Sequence[Scenario], workers: int = 2) -> List[Tuple[Outcome, Outcome]]:
+    """``(botocore, ours)`` for each scenario, two subprocesses at a time."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        boto = [pool.submit(run_botocore, s) for s in scenarios]
+        ours = [pool.submit(run_ours, s) for s in scenarios]
+        return [(b.result(), o.result()) for b, o in zip(boto, ours)]
+
+
+def _secrets(scenario: Scenario) -> List[str]:
+    found = []
+    texts = list(scenario.get("env", {}).values())
+    for content in scenario.get("files", {}).values():
+        texts.append(content.decode("utf-8", "replace") if isinstance(content, bytes) else content)
+    for text in texts:
+        for word in str(text).replace("=", " ").split():
+            if any(m in word for m in SECRET_MARKERS) and len(word) >= 8:
+                found.append(word)
+    return found
+
+
+def _same_error(b: Outcome, o: Outcome) -> Optional[str]:
+    if b["error"] != o["error"] and o["error"] not in ERROR_ALIASES.get(b["error"], ()):
+        return "error class: botocore %s, ours %s" % (b["error"], o["error"])
+    if b["error"] == o["error"] and not o["message"].startswith(b["message"]):
+        return "message: botocore %r, ours %r" % (b["message"], o["message"])
+    return None
+
+
+def _compare_credentials(b: Outcome, o: Outcome) -> Optional[str]:
+    if "error" in b:
+        if "error" not in o:
+            return "botocore raised %s, ours returned %r" % (b["error"], o.get("method"))
+        return _same_error(b, o)
+    if b.get("result") is None:
+        if o.get("error") != "NoCredentialsError":
+            return "botocore found nothing, ours gave %r" % (o,)
+        return None
+    if "error" in o:
+        return "botocore returned %s, ours raised %s: %s" % (b["method"], o["error"], o["message"])
+    for field in ("method", "access_key", "secret_key", "token", "account_id", "expiry"):
+        if b.get(field) != o.get(field):
+            return "%s: botocore %r, ours %r" % (field, b.get(field), o.get(field))
+    return None
+
+
+def compare(scenario: Scenario, boto: Outcome, ours: Outcome) -> None:
+    """Assert that our outcome matches botocore's (section 21.4), and leaks no secret."""
+    problems = []
+    problem = _compare_credentials(boto["credentials"], ours["credentials"])
+    if problem:
+        problems.append("credentials " + problem)
+    if scenario.get("region"):
+        b, o = boto["region"], ours["region"]
+        if "error" in b or "error" in o:
+            problem = _same_error(b, o) if "error" in b and "error" in o else "%r vs %r" % (b, o)
+        else:
+            problem = None if b == o else "botocore %r, ours %r" % (b["region"], o["region"])
+        if problem:
+            problems.append("region " + problem)
+    for side in (ours["credentials"], ours.get("region", {})):
+        message = side.get("message", "")
+        leaked = [s for s in _secrets(scenario) if s in message]
+        if leaked:
+            problems.append("our message leaks a secret: %r" % (message,))
+    if problems:
+        raise AssertionError(
+            "%s\nscenario: %s\nbotocore: %s\nours:     %s"
+            % ("\n".join(problems), scenario, json.dumps(boto), json.dumps(ours))
+        )
+
+
+class Batch:
+    """Runs a table of scenarios once, in parallel, on first use; tests look results up."""
+
+    def __init__(self, scenarios: Sequence[Tuple[str, Scenario]]) -> None:
+        self.scenarios = list(scenarios)
+        self._results: Optional[Dict[str, Tuple[Outcome, Outcome]]] = None
+
+    def ids(self) -> List[str]:
+        return [name for name, _ in self.scenarios]
+
+    def check(self, name: str) -> None:
+        if self._results is None:
+            pairs = run_pairs([s for _, s in self.scenarios])
+            self._results = {n: p for (n, _), p in zip(self.scenarios, pairs)}
+        scenario = dict(self.scenarios)[name]
+        boto, ours = self._results[name]
+        compare(scenario, boto, ours)
