@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from ._errors import (
     ConfigNotFound,
     InvalidConfigError,
+    InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
     ProfileNotFound,
 )
@@ -34,6 +35,51 @@ def ensure_boolean(value: Any) -> bool:
     if isinstance(value, str):
         return value.lower() == "true"
     return False
+
+
+def _ipv6_pattern() -> str:
+    """RFC 3986 ``IPv6address`` (section 3.2.2), written out from its ABNF."""
+    h16 = "[0-9A-Fa-f]{1,4}"
+    ipv4 = r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}"  # as botocore: any 1-3 digits per octet
+    ls32 = "(?:%s:%s|%s)" % (h16, h16, ipv4)
+
+    def left(n: int) -> str:  # up to n "h16:" groups then h16, before "::"
+        return "" if n < 0 else "(?:(?:%s:){0,%d}%s)?" % (h16, n, h16)
+
+    forms = [
+        "(?:%s:){6}%s" % (h16, ls32),
+        "::(?:%s:){5}%s" % (h16, ls32),
+        "%s::(?:%s:){4}%s" % ("(?:%s)?" % h16, h16, ls32),
+        "%s::(?:%s:){3}%s" % (left(1), h16, ls32),
+        "%s::(?:%s:){2}%s" % (left(2), h16, ls32),
+        "%s::%s:%s" % (left(3), h16, ls32),
+        "%s::%s" % (left(4), ls32),
+        "%s::%s" % (left(5), h16),
+        "%s::" % (left(6),),
+    ]
+    return "(?:%s)" % "|".join(forms)
+
+
+def is_valid_uri(url: str) -> bool:
+    """Whether botocore accepts ``url`` as an IMDS endpoint (a host name or bracketed IPv6).
+
+    Raises ``ValueError`` where ``urllib.parse.urlsplit`` does (a bracketed host
+    that is not an IP address), as botocore lets that escape too.
+    """
+    import re
+    from urllib.parse import urlsplit
+
+    if set("\t\r\n") & set(url):
+        return False
+    host = urlsplit(url).hostname
+    if host is None:
+        return False
+    label = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+    name = host[:-1] if host.endswith(".") else host
+    if len(host) <= 255 and name and re.match(r"^(?:%s\.)*%s$" % (label, label), name):
+        return True
+    zone = r"(?:%25|%)(?:[A-Za-z0-9._!\-~]|%[A-Fa-f0-9]{2})+"
+    return re.match(r"^\[%s(?:%s)?\]$" % (_ipv6_pattern(), zone), "[%s]" % host) is not None
 
 
 def _retry_mode_default(environ: Mapping[str, str]) -> str:
@@ -282,13 +328,20 @@ class SessionConfig:
             mode = "ipv6"
         else:
             mode = "ipv4"
-        return {
+        settings = {
             "metadata_service_timeout": timeout,
             "metadata_service_num_attempts": attempts,
             "ec2_metadata_service_endpoint": endpoint,
             "ec2_metadata_service_endpoint_mode": mode,
             "ec2_metadata_v1_disabled": self.get_config_variable("ec2_metadata_v1_disabled"),
         }
+        try:
+            valid = not endpoint or is_valid_uri(endpoint)  # the default endpoints are valid
+        except ValueError:
+            valid = False
+        if not valid:
+            raise InvalidIMDSEndpointError(endpoint)
+        return settings
 
     def _int_variable(self, name: str) -> int:
         try:

@@ -16,6 +16,7 @@ __all__ = [
     "ConfigParseError",
     "CredentialsError",
     "InvalidConfigError",
+    "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
     "MissingCredentialKeyError",
@@ -141,3 +142,15 @@ class MissingCredentialKeyError(PartialCredentialsError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class InvalidIMDSEndpointError(BedrockTokenError, ValueError):
+    """``ec2_metadata_service_endpoint`` is not a usable URL."""
+
+    def __init__(self, endpoint: str) -> None:
+        super().__init__(
+            "Invalid endpoint EC2 Instance Metadata endpoint: %s. Set "
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT or the profile's ec2_metadata_service_endpoint "
+            "to a URL such as http://169.254.169.254/" % (endpoint,)
+        )
+        self.endpoint = endpoint

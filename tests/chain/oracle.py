@@ -52,13 +52,11 @@ Outcome = Dict[str, Any]
 
 #: Our error classes that stand for botocore's (bare builtin) exceptions.
 ERROR_ALIASES = {
-    "ValueError": {"InvalidConfigError"},
+    "ValueError": {"InvalidConfigError", "InvalidIMDSEndpointError"},
     "KeyError": {"MissingCredentialKeyError"},
     "AttributeError": {"InvalidConfigError"},  # nested block as a credential value
     "TypeError": {"InvalidConfigError"},
 }
-#: Value markers that the secret-leak check looks for in our messages.
-SECRET_MARKERS = ("SECRET", "TOKEN")
 
 
 def _materialise(scenario: Scenario, root: Path) -> Tuple[Path, Dict[str, str]]:
@@ -250,16 +248,22 @@ def run_pairs(scenarios: Sequence[Scenario], workers: int = 2) -> List[Tuple[Out
         ]
 
 
+SECRET_ENV = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token", "awssecretkey")
+
+
 def _secrets(scenario: Scenario) -> List[str]:
-    found = []
-    texts = list(scenario.get("env", {}).values())
+    """The secret values of a scenario (secret keys and session tokens, 6+ characters)."""
+    found = [v for k, v in scenario.get("env", {}).items() if k in SECRET_ENV]
     for content in scenario.get("files", {}).values():
-        texts.append(content.decode("utf-8", "replace") if isinstance(content, bytes) else content)
-    for text in texts:
-        for word in str(text).replace("=", " ").split():
-            if any(m in word for m in SECRET_MARKERS) and len(word) >= 8:
-                found.append(word)
-    return found
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        for line in text.splitlines():
+            for sep in ("=", ":"):
+                key, found_sep, value = line.partition(sep)
+                if found_sep and key.strip().lower() in SECRET_KEYS:
+                    found.append(value.strip())
+                    break
+    return [s for s in found if len(s) >= 6]
 
 
 def _same_error(b: Outcome, o: Outcome) -> Optional[str]:

@@ -463,6 +463,35 @@ def eager_table() -> Table:
             "p",
         ),
         ("ipv6-flag", good, {"AWS_IMDS_USE_IPV6": "true"}, None),
+        ("endpoint-bad-env", good, {"AWS_EC2_METADATA_SERVICE_ENDPOINT": "not a url"}, None),
+        (
+            "endpoint-bad-ipv6-env",
+            good,
+            {"AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://[1:2:3:4:5:6:7:8:9]/"},
+            None,
+        ),
+        ("endpoint-empty-env", good, {"AWS_EC2_METADATA_SERVICE_ENDPOINT": ""}, None),
+        (
+            "endpoint-ipv6-ok-env",
+            good,
+            {"AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://[fd00:ec2::254]/"},
+            None,
+        ),
+        (
+            "endpoint-bad-profile",
+            {CONFIG: "[default]\nec2_metadata_service_endpoint = http://-x/\n"},
+            {},
+            None,
+        ),
+        (
+            "endpoint-and-ipv6-mode",
+            good,
+            {
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1/",
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "ipv6",
+            },
+            None,
+        ),
         ("nested-timeout", {CONFIG: "[default]\nmetadata_service_timeout =\n  a = b\n"}, {}, None),
     ]
     for name, files, env, profile in cases:

@@ -70,10 +70,17 @@ VALUES = [
 GOOD = "aws_access_key_id = AKIDG%d\naws_secret_access_key = SECRETg%d\n"
 PROFILES = ["p", "p", "p", "q", "default", "default", "nope", "", "profile p"]
 
-option = st.tuples(
-    st.sampled_from(KEYS),
-    st.sampled_from(["=", " = ", ":", " : "]),
-    st.sampled_from(VALUES),
+SECRET_VALUES = ["SECRETh0001", "SECRETh0002", "TOKENh00001", "", "  SECRETpad1  "]
+PLAIN_VALUES = [v for v in VALUES if "SECRET" not in v and "TOKEN" not in v]
+
+
+def _value_for(key: str) -> Any:
+    secret = key.lower() in ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+    return st.sampled_from(SECRET_VALUES if secret else PLAIN_VALUES)
+
+
+option = st.sampled_from(KEYS).flatmap(
+    lambda key: st.tuples(st.just(key), st.sampled_from(["=", " = ", ":", " : "]), _value_for(key))
 )
 #: Harmless extras, then (rarely) lines that break the file.
 noise = st.sampled_from(["", "# comment", "; comment", "   # indented", "  continued"])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Dict
 
 import pytest
+from _support import QUICK, requires_botocore
 
 import bedrock_token_lite as btl
 from bedrock_token_lite import _chain
@@ -309,3 +310,52 @@ def test_provide_token_uses_the_chain(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "AKIDENVUNIT%2F" in url  # AWS_PROFILE does not disable the environment
     with pytest.raises(btl.ProfileNotFound):
         btl.provide_token(profile="ghost")
+
+
+IMDS_ENDPOINTS = [
+    "http://169.254.169.254/",
+    "http://[fd00:ec2::254]/",
+    "http://[fe80::1%25eth0]/",
+    "http://[fe80::1%eth0]",
+    "not a url",
+    "",
+    "http://",
+    "http://-bad.com",
+    "http://a..b",
+    "http://a.b.",
+    "http://127.0.0.1:1/",
+    "http://exa mple.com",
+    "http://[::1]",
+    "http://[1:2:3:4:5:6:7:8]",
+    "http://[1:2:3:4:5:6:7:8:9]",
+    "http://[::ffff:1.2.3.4]",
+    "http://[1::2::3]",
+    "http://a\nb.com",
+    "http://" + "a" * 64 + ".com",
+    "http://[v1.x]",
+    "https://x_y.com",
+]
+
+
+def _validity(fn: object, url: str) -> object:
+    try:
+        return bool(fn(url))  # type: ignore[operator]
+    except ValueError:
+        return "ValueError"
+
+
+@requires_botocore
+def test_imds_endpoint_validation_like_botocore() -> None:
+    from botocore.utils import is_valid_uri as theirs
+
+    from bedrock_token_lite._config import is_valid_uri as ours
+
+    pieces = ["1", "ab", "::", ":", "ffff", "1.2.3.4", "%25e", "0", "g"]
+    urls = list(IMDS_ENDPOINTS)
+    for i in range(400 if not QUICK else 80):  # deterministic mixtures of IPv6 pieces
+        n = 1 + i % 9
+        urls.append(
+            "http://[%s]/" % "".join(pieces[(i * 7 + k * 3) % len(pieces)] for k in range(n))
+        )
+    for url in urls:
+        assert _validity(ours, url) == _validity(theirs, url), url
