@@ -346,8 +346,8 @@ class SessionConfig:
     def _int_variable(self, name: str) -> int:
         try:
             value: int = self.get_config_variable(name)
-        except ValueError as e:
-            if type(e) is not ValueError:
+        except (ValueError, TypeError) as e:  # int() of text, or of a nested block
+            if type(e) not in (ValueError, TypeError):
                 raise  # ConfigParseError and friends
             env_var = CONFIG_VARIABLES[name][0][0]
             raise InvalidConfigError(

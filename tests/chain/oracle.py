@@ -44,6 +44,9 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).resolve().parent / "_runner.py"
 ZYGOTE = Path(__file__).resolve().parent / "_zygote.py"
 EXEC_ALWAYS = os.environ.get("BTL_ORACLE_EXEC") == "1"
+#: The interpreter that runs botocore (default: this one).  Pointing it at a
+#: Python with botocore 1.43 checks our code on an old Python against the spec's botocore.
+ORACLE_PYTHON = os.environ.get("BTL_ORACLE_PYTHON") or sys.executable
 HOME_MARK = "<HOME>"
 TIMEOUT = 60
 
@@ -100,7 +103,7 @@ class _Zygote:
             "PYTHONPATH": str(Path(__file__).resolve().parent),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, str(ZYGOTE)],
+            [ORACLE_PYTHON, str(ZYGOTE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -164,7 +167,7 @@ def _run(impl: str, scenario: Scenario, fresh_interpreter: bool = True) -> Outco
             text = _zygote_ask(request)
         else:
             proc = subprocess.run(
-                [sys.executable, str(RUNNER), impl],
+                [ORACLE_PYTHON if impl == "botocore" else sys.executable, str(RUNNER), impl],
                 input=json.dumps(request).encode(),
                 capture_output=True,
                 env=env,

@@ -7,6 +7,7 @@ error class and message prefix) must agree.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Tuple
 
@@ -118,3 +119,16 @@ def test_missing_file_is_config_not_found(tmp_path: Path) -> None:
         _ini.raw_config_parse(str(tmp_path / "nope"))
     assert isinstance(info.value, FileNotFoundError)
     assert str(tmp_path / "nope") in str(info.value)
+
+
+@requires_botocore
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
+)
+def test_unreadable_file_parses_as_empty_like_botocore(tmp_path: Path) -> None:
+    from botocore import configloader
+
+    path = tmp_path / "credentials"
+    path.write_text("[default]\nregion = r\n")
+    path.chmod(0)
+    assert _ini.raw_config_parse(str(path)) == configloader.raw_config_parse(str(path)) == {}
