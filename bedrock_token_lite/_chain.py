@@ -152,12 +152,21 @@ PROVIDER_ORDER: Sequence[tuple[str, Callable[[ChainContext], Any]]] = (
 )
 
 
+_DESCRIPTIONS = {
+    "env": "environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    "custom-process": "credential_process",
+}
+
+
 def _describe(provider: Any) -> str:
+    """A provider's ``source`` text, else a description of its ``METHOD`` (no secrets)."""
     source = getattr(provider, "source", None)
     if isinstance(source, str):
         return source
     method = getattr(provider, "METHOD", None)
-    return method if isinstance(method, str) else type(provider).__name__
+    if isinstance(method, str):
+        return _DESCRIPTIONS.get(method, method)
+    return type(provider).__name__
 
 
 class CredentialResolver:

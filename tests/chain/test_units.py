@@ -92,7 +92,7 @@ def test_no_credentials_names_every_source(tmp_path: Path) -> None:
         "config file ~/.aws/config",
         "AWS_CREDENTIAL_FILE",
         "boto2 config",
-        "AWS_ACCESS_KEY_ID",
+        "environment variables AWS_ACCESS_KEY_ID",
     ):
         assert fragment in message
     assert len(info.value.tried) >= 5
