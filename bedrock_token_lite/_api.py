@@ -34,7 +34,7 @@ def provide_token(
 ) -> str:
     """Generate a Bedrock short-term API key, as ``aws_bedrock_token_generator.provide_token``.
 
-    ``region`` defaults to ``AWS_REGION``, then ``AWS_DEFAULT_REGION``.
+    ``region`` defaults to ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the profile's region.
     ``aws_credentials_provider`` is anything with ``.load()`` (a botocore
     provider, or one of ours); by default the credential chain is used.
     ``expiry`` is at most 12 hours.
