@@ -10,7 +10,7 @@ from typing import Callable, Dict
 
 import pytest
 import scenarios as S
-from _support import requires_botocore_143, sample
+from _support import QUICK, requires_botocore_143, sample
 from oracle import Batch
 
 pytestmark = requires_botocore_143
@@ -30,7 +30,7 @@ CASES = [(table, sid) for table, batch in BATCHES.items() for sid in batch.ids()
 
 
 def test_tables_are_populated() -> None:
-    assert len(CASES) >= (60 if S.__name__ and sample([0] * 5) == [0] else 300)
+    assert len(CASES) >= (60 if QUICK else 400)
     for batch in BATCHES.values():
         assert batch.ids(), "a scenario table is empty"
         assert len(set(batch.ids())) == len(batch.ids()), "duplicate scenario ids"
