@@ -23,11 +23,9 @@ def resolve_region_from_env(environ: Optional[Mapping[str, str]] = None) -> Opti
 
 
 def _default_credentials(profile: Optional[str]) -> Any:
-    from ._env import EnvProvider
+    from ._chain import resolve_credentials
 
-    if profile is not None:
-        return None  # an explicit profile skips the environment (botocore rule)
-    return EnvProvider().load()
+    return resolve_credentials(profile)
 
 
 def provide_token(
@@ -39,7 +37,7 @@ def provide_token(
 ) -> str:
     """Generate a Bedrock short-term API key, as ``aws_bedrock_token_generator.provide_token``.
 
-    ``region`` defaults to ``AWS_REGION``, then ``AWS_DEFAULT_REGION``.
+    ``region`` defaults to ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the profile's region.
     ``aws_credentials_provider`` is anything with ``.load()`` (a botocore
     provider, or one of ours); by default the credential chain is used.
     ``expiry`` is at most 12 hours.
@@ -48,7 +46,10 @@ def provide_token(
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
     credentials can be found.
     """
-    region = region or resolve_region_from_env()
+    if not region:
+        from ._chain import resolve_region
+
+        region = resolve_region(profile)
     if not region:
         raise InvalidParameterError(
             "Region must be provided or set via the AWS_REGION environment variable. "

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "AuthTokenFileNotFoundError",
     "BedrockTokenError",
+    "ClientError",
+    "ConfigNotFound",
+    "ConfigParseError",
     "ConnectionClosedError",
     "ConnectTimeoutError",
     "CredentialProcessCommandError",
@@ -34,6 +37,7 @@ __all__ = [
     "ExpiryTypeError",
     "HTTPClientError",
     "HTTPError",
+    "InfiniteLoopConfigError",
     "InvalidAuthTokenError",
     "InvalidConfigError",
     "InvalidEndpointConfigurationError",
@@ -41,34 +45,33 @@ __all__ = [
     "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
+    "InvalidRegionError",
     "InvalidResponseError",
+    "InvalidSTSRegionalEndpointsConfigError",
     "InvalidTokenError",
     "InvalidURLError",
     "MetadataRetrievalError",
+    "MFAPromptError",
     "MissingCredentialFieldError",
+    "MissingCredentialKeyError",
+    "MissingDependencyError",
     "NaiveExpiryError",
     "NoCredentialsError",
-    "PartialCredentialsError",
-    "ProxyConnectionError",
-    "ReadTimeoutError",
-    "ResponseTooLargeError",
-    "SSLError",
-    "UnsupportedContainerHostError",
-    # STS, web identity, SSO and login (spec sections 6-10, 18)
-    "ClientError",
-    "InfiniteLoopConfigError",
-    "InvalidRegionError",
-    "InvalidSTSRegionalEndpointsConfigError",
-    "MFAPromptError",
-    "MissingDependencyError",
     "NoRegionError",
     "ParamValidationError",
+    "PartialCredentialsError",
+    "ProfileNotFound",
+    "ProxyConnectionError",
+    "ReadTimeoutError",
     "RefreshWithMFAUnsupportedError",
     "ResponseParserError",
+    "ResponseTooLargeError",
+    "SSLError",
     "SSOError",
     "SSOTokenLoadError",
     "TokenRetrievalError",
     "UnauthorizedSSOTokenError",
+    "UnsupportedContainerHostError",
 ]
 
 
@@ -525,3 +528,61 @@ class MissingDependencyError(CredentialsError):
     def __init__(self, msg: str) -> None:
         super().__init__("Missing Dependency: %s" % (msg,))
         self.msg = msg
+
+
+# -- configuration files and profiles (the chain) --
+
+
+class ConfigNotFound(BedrockTokenError, FileNotFoundError):
+    """A configuration file does not exist (or is not a regular file)."""
+
+    def __init__(self, path: str, hint: str = "") -> None:
+        message = "The specified config file (%s) could not be found." % (path,)
+        if hint:
+            message = "%s %s" % (message, hint)
+        super().__init__(message)
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ConfigParseError(BedrockTokenError, ValueError):
+    """A configuration file is not valid INI (botocore's ``ConfigParseError``)."""
+
+    def __init__(self, path: str, detail: str = "", lineno: Optional[int] = None) -> None:
+        message = "Unable to parse config file: %s" % (path,)
+        where = "line %d: " % lineno if lineno else ""
+        if detail:
+            message = "%s (%s%s)" % (message, where, detail)
+        message += (
+            ". Fix the file's INI syntax: every option must sit under a [section] header, "
+            "appear once per section, and be written as 'key = value'"
+        )
+        super().__init__(message)
+        self.path = path
+        self.lineno = lineno
+
+
+class ProfileNotFound(BedrockTokenError, KeyError):
+    """The selected profile is in neither the config nor the credentials file."""
+
+    def __init__(self, profile: str, hint: str = "") -> None:
+        message = "The config profile (%s) could not be found" % (profile,)
+        if hint:
+            message = "%s. %s" % (message, hint)
+        super().__init__(message)
+        self.profile = profile
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class MissingCredentialKeyError(PartialCredentialsError, KeyError):
+    """A legacy EC2 credential file names an access key but no ``AWSSecretKey``.
+
+    botocore lets a bare ``KeyError('AWSSecretKey')`` escape; this is both.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0])

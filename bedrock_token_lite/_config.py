@@ -1,0 +1,361 @@
+"""Session-level configuration, as botocore's ``Session`` resolves it.
+
+One :class:`SessionConfig` answers what a botocore session answers before any
+credential provider runs: which profile is selected (and whether it was
+explicit), where the two shared files are, the merged "full config" of both
+files, the selected profile's scoped config, and config variables looked up
+in botocore's order (explicit value, environment variable, profile key,
+default).
+
+Everything reads an injectable ``environ`` and ``home`` (defaults: the process
+environment and the real home directory).
+"""
+
+from __future__ import annotations
+
+import os
+
+from ._errors import (
+    ConfigNotFound,
+    InvalidConfigError,
+    InvalidIMDSEndpointError,
+    InvalidIMDSEndpointModeError,
+    ProfileNotFound,
+)
+from ._ini import load_config, raw_config_parse
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+
+__all__ = ["CONFIG_VARIABLES", "SessionConfig", "ensure_boolean"]
+
+
+def ensure_boolean(value: Any) -> bool:
+    """botocore's ``ensure_boolean``: bools as is, ``str.lower() == "true"``, else False."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return False
+
+
+def _ipv6_pattern() -> str:
+    """RFC 3986 ``IPv6address`` (section 3.2.2), written out from its ABNF."""
+    h16 = "[0-9A-Fa-f]{1,4}"
+    ipv4 = r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}"  # as botocore: any 1-3 digits per octet
+    ls32 = "(?:%s:%s|%s)" % (h16, h16, ipv4)
+
+    def left(n: int) -> str:  # up to n "h16:" groups then h16, before "::"
+        return "" if n < 0 else "(?:(?:%s:){0,%d}%s)?" % (h16, n, h16)
+
+    forms = [
+        "(?:%s:){6}%s" % (h16, ls32),
+        "::(?:%s:){5}%s" % (h16, ls32),
+        "%s::(?:%s:){4}%s" % ("(?:%s)?" % h16, h16, ls32),
+        "%s::(?:%s:){3}%s" % (left(1), h16, ls32),
+        "%s::(?:%s:){2}%s" % (left(2), h16, ls32),
+        "%s::%s:%s" % (left(3), h16, ls32),
+        "%s::%s" % (left(4), ls32),
+        "%s::%s" % (left(5), h16),
+        "%s::" % (left(6),),
+    ]
+    return "(?:%s)" % "|".join(forms)
+
+
+def is_valid_uri(url: str) -> bool:
+    """Whether botocore accepts ``url`` as an IMDS endpoint (a host name or bracketed IPv6).
+
+    Raises ``ValueError`` where ``urllib.parse.urlsplit`` does (a bracketed host
+    that is not an IP address), as botocore lets that escape too.
+    """
+    import re
+    from urllib.parse import urlsplit
+
+    if set("\t\r\n") & set(url):
+        return False
+    host = urlsplit(url).hostname
+    if host is None:
+        return False
+    label = "(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+    name = host[:-1] if host.endswith(".") else host
+    if len(host) <= 255 and name and re.match(r"^(?:%s\.)*%s$" % (label, label), name):
+        return True
+    zone = r"(?:%25|%)(?:[A-Za-z0-9._!\-~]|%[A-Fa-f0-9]{2})+"
+    return re.match(r"^\[%s(?:%s)?\]$" % (_ipv6_pattern(), zone), "[%s]" % host) is not None
+
+
+def _retry_mode_default(environ: Mapping[str, str]) -> str:
+    flag = environ.get("AWS_NEW_RETRIES_2026")
+    return "standard" if flag is not None and flag.lower() == "true" else "legacy"
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    _Conv = Optional[Callable[[Any], Any]]
+
+#: logical name → (environment variables in order, profile key, default, conversion).
+#: botocore 1.43's table (configprovider ``BOTOCORE_DEFAUT_SESSION_VARIABLES``), limited
+#: to what the credential chain and region resolution read.
+CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] = {
+    "profile": (("AWS_DEFAULT_PROFILE", "AWS_PROFILE"), None, None, None),
+    "region": (("AWS_DEFAULT_REGION",), "region", None, None),
+    "config_file": (("AWS_CONFIG_FILE",), None, "~/.aws/config", None),
+    "credentials_file": (("AWS_SHARED_CREDENTIALS_FILE",), None, "~/.aws/credentials", None),
+    "metadata_service_timeout": (
+        ("AWS_METADATA_SERVICE_TIMEOUT",),
+        "metadata_service_timeout",
+        1,
+        int,
+    ),
+    "metadata_service_num_attempts": (
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS",),
+        "metadata_service_num_attempts",
+        1,
+        int,
+    ),
+    "ec2_metadata_service_endpoint": (
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT",),
+        "ec2_metadata_service_endpoint",
+        None,
+        None,
+    ),
+    "ec2_metadata_service_endpoint_mode": (
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",),
+        "ec2_metadata_service_endpoint_mode",
+        None,
+        None,
+    ),
+    "imds_use_ipv6": (("AWS_IMDS_USE_IPV6",), "imds_use_ipv6", False, ensure_boolean),
+    "ec2_metadata_v1_disabled": (
+        ("AWS_EC2_METADATA_V1_DISABLED",),
+        "ec2_metadata_v1_disabled",
+        False,
+        ensure_boolean,
+    ),
+    "sts_regional_endpoints": (
+        ("AWS_STS_REGIONAL_ENDPOINTS",),
+        "sts_regional_endpoints",
+        "regional",
+        None,
+    ),
+    "use_fips_endpoint": (("AWS_USE_FIPS_ENDPOINT",), "use_fips_endpoint", None, ensure_boolean),
+    "use_dualstack_endpoint": (
+        ("AWS_USE_DUALSTACK_ENDPOINT",),
+        "use_dualstack_endpoint",
+        None,
+        ensure_boolean,
+    ),
+    "ignore_configured_endpoint_urls": (
+        ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",),
+        "ignore_configured_endpoint_urls",
+        None,
+        ensure_boolean,
+    ),
+    "max_attempts": (("AWS_MAX_ATTEMPTS",), "max_attempts", None, int),
+    "retry_mode": (("AWS_RETRY_MODE",), "retry_mode", _retry_mode_default, None),
+    "ca_bundle": (("AWS_CA_BUNDLE",), "ca_bundle", None, None),
+}
+
+_PROFILE_HINT = (
+    "Add a [profile %s] section to the config file (%s) or a [%s] section to the "
+    "credentials file (%s), or choose another profile"
+)
+
+
+class SessionConfig:
+    """The configuration one botocore ``Session(profile=...)`` would see.
+
+    ``profile`` is an explicit profile name (``Session(profile=...)``): it
+    wins over ``AWS_DEFAULT_PROFILE`` / ``AWS_PROFILE`` and makes
+    :attr:`explicit_profile` true, which removes the environment provider
+    from the chain.  The merged :attr:`full_config` is cached once it parses.
+    """
+
+    def __init__(
+        self,
+        profile: Optional[str] = None,
+        *,
+        environ: Optional[Mapping[str, str]] = None,
+        home: Optional[str] = None,
+    ) -> None:
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.home: Optional[str] = home
+        self._instance: Dict[str, Any] = {}
+        if profile is not None:
+            self._instance["profile"] = profile
+        self._full_config: Optional[Dict[str, Any]] = None
+
+    # -- variables -----------------------------------------------------------------
+
+    @property
+    def explicit_profile(self) -> bool:
+        """True when the profile name came from the caller, not from the environment."""
+        return self._instance.get("profile") is not None
+
+    @property
+    def profile(self) -> Optional[str]:
+        """The ``profile`` variable: explicit, ``AWS_DEFAULT_PROFILE``, ``AWS_PROFILE``, None."""
+        value: Optional[str] = self.get_config_variable("profile")
+        return value
+
+    @property
+    def profile_name(self) -> str:
+        """The profile the providers use: :attr:`profile` or ``"default"``."""
+        return self.profile or "default"
+
+    def get_config_variable(self, name: str) -> Any:
+        """Look a variable up as botocore: instance value, env vars (set counts), profile, default.
+
+        A lookup that reaches the profile key parses both files (``ConfigParseError``)
+        and checks the selected profile exists (``ProfileNotFound``).
+        """
+        env_vars, key, default, convert = CONFIG_VARIABLES[name]
+        value: Any = self._instance.get(name)
+        if value is None:
+            for var in env_vars:
+                if var in self.environ:
+                    value = self.environ[var]
+                    break
+        if value is None and key is not None:
+            value = self.scoped_config().get(key)
+        if value is None:
+            value = default(self.environ) if callable(default) else default
+        if value is not None and convert is not None:
+            value = convert(value)
+        return value
+
+    @property
+    def config_file(self) -> str:
+        """The config file path before expansion (``AWS_CONFIG_FILE`` or ``~/.aws/config``)."""
+        value: str = self.get_config_variable("config_file")
+        return value
+
+    @property
+    def credentials_file(self) -> str:
+        """The credentials file path before expansion."""
+        value: str = self.get_config_variable("credentials_file")
+        return value
+
+    def expand(self, path: str) -> str:
+        """``path`` with ``$VAR`` and ``~`` expanded against this configuration's env/home."""
+        from ._ini import expand_path
+
+        return expand_path(path, self.environ, self.home)
+
+    # -- files ---------------------------------------------------------------------
+
+    @property
+    def full_config(self) -> Dict[str, Any]:
+        """Both files merged in botocore's shape.
+
+        ``{"profiles": {...}, "sso_sessions": {...}, "services": {...}, <other sections>}``;
+        every credentials-file section is a profile, merged over the config
+        file's profile of the same name key by key (credentials file wins).
+        """
+        if self._full_config is None:
+            try:
+                config = load_config(self.config_file, environ=self.environ, home=self.home)
+            except ConfigNotFound:
+                config = {"profiles": {}}
+            try:
+                creds = raw_config_parse(
+                    self.credentials_file, environ=self.environ, home=self.home
+                )
+            except ConfigNotFound:
+                creds = {}
+            profiles = config["profiles"]
+            for name, values in creds.items():
+                if name in profiles:
+                    profiles[name].update(values)
+                else:
+                    profiles[name] = values
+            self._full_config = config
+        return self._full_config
+
+    def load_config(self) -> Dict[str, Any]:
+        """A deep copy of :attr:`full_config`, the ``load_config`` callable providers get."""
+        import copy
+
+        return copy.deepcopy(self.full_config)
+
+    def scoped_config(self) -> Dict[str, Any]:
+        """The selected profile's merged settings.
+
+        No profile selected: the ``default`` profile or ``{}``.  A selected
+        profile (explicit or from the environment, even ``"default"`` or
+        ``""``) that is in neither file raises :class:`ProfileNotFound`.
+        """
+        name = self.profile
+        profiles: Dict[str, Any] = self.full_config["profiles"]
+        if name is None:
+            default: Dict[str, Any] = profiles.get("default", {})
+            return default
+        if name not in profiles:
+            raise ProfileNotFound(
+                name,
+                _PROFILE_HINT
+                % (
+                    name,
+                    self.expand(self.config_file),
+                    name,
+                    self.expand(self.credentials_file),
+                )
+                + (
+                    " (set by AWS_DEFAULT_PROFILE or AWS_PROFILE)."
+                    if not self.explicit_profile
+                    else "."
+                ),
+            )
+        scoped: Dict[str, Any] = profiles[name]
+        return scoped
+
+    # -- the eager phase -------------------------------------------------------------
+
+    def imds_settings(self) -> Dict[str, Any]:
+        """The lookups botocore makes while building the chain, in its order.
+
+        Returns the instance-metadata settings.  Raises what botocore raises
+        before any provider runs: ``ConfigParseError`` / ``ProfileNotFound``
+        from the first lookup that falls through to the profile, ``ValueError``
+        for a non-integer timeout or attempt count, and
+        :class:`InvalidIMDSEndpointModeError` for an unknown endpoint mode.
+        """
+        timeout = self._int_variable("metadata_service_timeout")
+        attempts = self._int_variable("metadata_service_num_attempts")
+        endpoint = self.get_config_variable("ec2_metadata_service_endpoint")
+        mode = self.get_config_variable("ec2_metadata_service_endpoint_mode")
+        if mode is not None:
+            if mode.lower() not in ("ipv4", "ipv6"):
+                raise InvalidIMDSEndpointModeError(mode)
+            mode = mode.lower()
+        elif self.get_config_variable("imds_use_ipv6"):
+            mode = "ipv6"
+        else:
+            mode = "ipv4"
+        settings = {
+            "metadata_service_timeout": timeout,
+            "metadata_service_num_attempts": attempts,
+            "ec2_metadata_service_endpoint": endpoint,
+            "ec2_metadata_service_endpoint_mode": mode,
+            "ec2_metadata_v1_disabled": self.get_config_variable("ec2_metadata_v1_disabled"),
+        }
+        try:
+            valid = not endpoint or is_valid_uri(endpoint)  # the default endpoints are valid
+        except ValueError:
+            valid = False
+        if not valid:
+            raise InvalidIMDSEndpointError(endpoint)
+        return settings
+
+    def _int_variable(self, name: str) -> int:
+        try:
+            value: int = self.get_config_variable(name)
+        except (ValueError, TypeError) as e:  # int() of text, or of a nested block
+            if type(e) not in (ValueError, TypeError):
+                raise  # ConfigParseError and friends
+            env_var = CONFIG_VARIABLES[name][0][0]
+            raise InvalidConfigError(
+                "%s is not a whole number (%s); set %s or the profile's %s to an integer"
+                % (name, e, env_var, name)
+            ) from None
+        return value

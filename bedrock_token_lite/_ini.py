@@ -1,0 +1,231 @@
+"""INI files read exactly as botocore's ``configloader`` reads them.
+
+The parsing itself is ``configparser.RawConfigParser()`` with its defaults,
+the same code botocore runs, so comments, continuation lines, ``[DEFAULT]``,
+duplicate sections and options behave identically.  ``configparser`` and
+``shlex`` are imported only when a file is actually read.
+
+Paths get ``$VAR`` expansion, then ``~`` expansion, both over an injectable
+environment and home directory so tests never touch the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ._errors import ConfigNotFound, ConfigParseError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Dict, Mapping, Optional
+
+__all__ = [
+    "build_profile_map",
+    "expand_path",
+    "expanduser",
+    "expandvars",
+    "load_config",
+    "raw_config_parse",
+]
+
+#: ``{section: {option: value or {nested option: value}}}``
+if TYPE_CHECKING:  # pragma: no cover
+    RawConfig = Dict[str, Dict[str, Any]]
+
+
+def expandvars(path: str, environ: Optional[Mapping[str, str]] = None) -> str:
+    """``os.path.expandvars`` over ``environ`` (POSIX rules: ``$NAME``, ``${NAME}``).
+
+    Unknown variables are left as they are.
+    """
+    if environ is None:
+        return os.path.expandvars(path)
+    if "$" not in path:
+        return path
+    import re
+
+    pattern = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
+    i = 0
+    while True:
+        m = pattern.search(path, i)
+        if not m:
+            return path
+        i, j = m.span(0)
+        name = m.group(1)
+        if name.startswith("{") and name.endswith("}"):
+            name = name[1:-1]
+        if name in environ:
+            tail = path[j:]
+            path = path[:i] + environ[name]
+            i = len(path)
+            path += tail
+        else:
+            i = j
+
+
+def expanduser(
+    path: str, environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
+) -> str:
+    """``os.path.expanduser`` with an injectable home directory.
+
+    ``~`` becomes ``home`` when given, else ``environ["HOME"]`` when present,
+    else the real home directory; ``~user`` uses the password database.
+    """
+    if not path.startswith("~"):
+        return path
+    if home is None and (environ is None or "HOME" not in environ):
+        return os.path.expanduser(path)
+    sep = path.find("/", 1)
+    if sep < 0:
+        sep = len(path)
+    if sep != 1:
+        return os.path.expanduser(path)  # ~user
+    user_home = home if home is not None else environ["HOME"]  # type: ignore[index]
+    user_home = user_home.rstrip("/")
+    return (user_home + path[sep:]) or "/"
+
+
+def expand_path(
+    path: str, environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
+) -> str:
+    """botocore's path preparation: ``$VAR`` expansion, then ``~`` expansion."""
+    return expanduser(expandvars(path, environ), environ, home)
+
+
+def _describe(exc: BaseException) -> tuple[str, Optional[int]]:
+    """A secret-free description of a ``configparser`` error, and its line."""
+    import configparser
+
+    if isinstance(exc, configparser.DuplicateOptionError):
+        return (
+            "option %r appears twice in section [%s]" % (exc.option, exc.section),
+            exc.lineno,
+        )
+    if isinstance(exc, configparser.DuplicateSectionError):
+        return "section [%s] appears twice" % (exc.section,), exc.lineno
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return "text before the first [section] header", exc.lineno
+    if isinstance(exc, configparser.ParsingError):
+        lines = [lineno for lineno, _line in exc.errors]
+        first = lines[0] if lines else None
+        extra = "" if len(lines) < 2 else " (also lines %s)" % ", ".join(map(str, lines[1:]))
+        return "a line that is not 'key = value'%s" % extra, first
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            "bytes at offset %d are not valid %s; save the file as UTF-8 without a BOM"
+            % (exc.start, exc.encoding),
+            None,
+        )
+    return type(exc).__name__, None
+
+
+def _parse_nested(value: str) -> Dict[str, str]:
+    parsed: Dict[str, str] = {}
+    for line in value.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if "=" not in line:
+            raise ValueError("nested line without '='")
+        key, val = line.split("=", 1)
+        parsed[key.strip()] = val.strip()
+    return parsed
+
+
+def raw_config_parse(
+    path: str,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    home: Optional[str] = None,
+    parse_subsections: bool = True,
+) -> RawConfig:
+    """Parse an INI file into ``{section: {option: value}}``, as botocore.
+
+    Raises :class:`ConfigNotFound` when the expanded path is not a regular
+    file (missing, a directory, ``""``) and :class:`ConfigParseError` when the
+    file is not valid INI.  A file that cannot be opened (``OSError``) parses
+    as empty, as ``RawConfigParser.read`` skips it.
+    """
+    expanded = expand_path(path, environ, home)
+    if not os.path.isfile(expanded):
+        raise ConfigNotFound(expanded)
+    import configparser
+
+    cp = configparser.RawConfigParser()
+    try:
+        cp.read([expanded])
+    except (configparser.Error, UnicodeDecodeError) as e:
+        detail, lineno = _describe(e)
+        raise ConfigParseError(expanded, detail, lineno) from None
+    config: RawConfig = {}
+    for section in cp.sections():
+        values: Dict[str, Any] = {}
+        config[section] = values
+        for option in cp.options(section):
+            value: Any = cp.get(section, option)
+            if parse_subsections and value.startswith("\n"):
+                try:
+                    value = _parse_nested(value)
+                except ValueError:
+                    detail = (
+                        "the indented block under option %r in section [%s] has a line "
+                        "without '='" % (option, section)
+                    )
+                    raise ConfigParseError(expanded, detail) from None
+            values[option] = value
+    return config
+
+
+def _split_header(name: str) -> Optional[str]:
+    """``[profile x]`` → ``x`` by ``shlex.split``; ``None`` unless exactly two tokens."""
+    import shlex
+
+    try:
+        parts = shlex.split(name)
+    except ValueError:
+        return None
+    return parts[1] if len(parts) == 2 else None
+
+
+def build_profile_map(parsed: RawConfig) -> Dict[str, Any]:
+    """botocore's ``build_profile_map``: sort config-file sections by kind.
+
+    ``[profile x]`` (any name starting with ``profile``, split with shlex, two
+    tokens) and ``[default]`` go to ``profiles``; ``[sso-session x]`` to
+    ``sso_sessions``; ``[services x]`` to ``services``; any other section
+    stays a top-level key.  A later section replaces an earlier one with the
+    same resulting name (``[default]`` vs ``[profile default]``: last wins).
+    """
+    parsed = dict(parsed)
+    profiles: Dict[str, Any] = {}
+    sso_sessions: Dict[str, Any] = {}
+    services: Dict[str, Any] = {}
+    final: Dict[str, Any] = {}
+    for key, values in parsed.items():
+        target: Optional[Dict[str, Any]] = None
+        if key.startswith("profile"):
+            target = profiles
+        elif key.startswith("sso-session"):
+            target = sso_sessions
+        elif key.startswith("services"):
+            target = services
+        elif key == "default":
+            profiles[key] = values
+            continue
+        else:
+            final[key] = values
+            continue
+        name = _split_header(key)
+        if name is not None:
+            target[name] = values
+    final["profiles"] = profiles
+    final["sso_sessions"] = sso_sessions
+    final["services"] = services
+    return final
+
+
+def load_config(
+    path: str, *, environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
+) -> Dict[str, Any]:
+    """Parse a config file and map its sections (``raw_config_parse`` + ``build_profile_map``)."""
+    return build_profile_map(raw_config_parse(path, environ=environ, home=home))

@@ -1,0 +1,134 @@
+"""The INI layer against botocore's ``configloader``, in-process (pure functions of a file).
+
+Every text of ``scenarios.INI_TEXTS`` and ``PROFILE_HEADERS`` is parsed by
+``raw_config_parse`` and ``load_config`` on both sides; the dicts (or the
+error class and message prefix) must agree.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Tuple
+
+import pytest
+import scenarios as S
+from _support import requires_botocore, sample
+
+from bedrock_token_lite import _ini
+from bedrock_token_lite._errors import ConfigNotFound, ConfigParseError
+
+TEXTS = sample(
+    [(n, t) for n, t in S.INI_TEXTS] + [(n, t) for n, t, _ in S.PROFILE_HEADERS], every=3
+)
+
+
+def _outcome(fn: Callable[[], Any]) -> Tuple[str, Any]:
+    try:
+        return ("ok", fn())
+    except Exception as e:
+        return (type(e).__name__, str(e))
+
+
+def test_texts_found() -> None:
+    assert len(TEXTS) >= 25
+
+
+@requires_botocore
+@pytest.mark.parametrize(("name", "text"), TEXTS, ids=[n for n, _ in TEXTS])
+def test_parse_like_botocore(tmp_path: Path, name: str, text: Any) -> None:
+    from botocore import configloader
+
+    path = tmp_path / "file"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    for ours_fn, theirs_fn in (
+        (_ini.raw_config_parse, configloader.raw_config_parse),
+        (_ini.load_config, configloader.load_config),
+    ):
+        ours = _outcome(lambda f=ours_fn: f(str(path)))  # type: ignore[misc]
+        theirs = _outcome(lambda f=theirs_fn: f(str(path)))  # type: ignore[misc]
+        assert ours[0] == theirs[0], (ours, theirs)
+        if ours[0] == "ok":
+            assert ours[1] == theirs[1]
+        else:
+            assert ours[1].startswith(theirs[1]), (ours, theirs)
+            assert "SECRET" not in ours[1]
+
+
+@requires_botocore
+@pytest.mark.parametrize(
+    "path",
+    ["{d}/file", "$BTLDIR/file", "${BTLDIR}/file", "$NOPE_BTL/file", "{d}", "", "{d}/missing"],
+)
+def test_paths_like_botocore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    from botocore import configloader
+
+    (tmp_path / "file").write_text("[default]\nregion = r\n")
+    monkeypatch.setenv("BTLDIR", str(tmp_path))
+    path = path.replace("{d}", str(tmp_path))
+    assert _outcome(lambda: _ini.raw_config_parse(path)) == _outcome(
+        lambda: configloader.raw_config_parse(path)
+    )
+
+
+def test_expand_over_injected_environment() -> None:
+    env = {"HOME": "/h", "X": "/x"}
+    assert _ini.expand_path("~/a", env) == "/h/a"
+    assert _ini.expand_path("~", env) == "/h"
+    assert _ini.expand_path("~/a", env, "/other/") == "/other/a"
+    assert _ini.expand_path("$X/a:${X}:$Y:${Y", env) == "/x/a:/x:$Y:${Y"
+    assert _ini.expand_path("$HOME/a", env) == "/h/a"  # vars first, then ~
+    assert _ini.expandvars("no vars", env) == "no vars"
+    assert _ini.expanduser("/abs/~", env) == "/abs/~"
+
+
+def test_parse_error_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text("[default]\nregion = r\naws_secret_access_key SECRETleak001\n")
+    with pytest.raises(ConfigParseError) as info:
+        _ini.raw_config_parse(str(path))
+    message = str(info.value)
+    assert str(path) in message
+    assert "line 3" in message
+    assert "SECRETleak001" not in message
+    assert "Fix" in message
+    assert info.value.lineno == 3
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[a]\n[a]\n", "line 2: section [a] appears twice"),
+        ("[a]\nk = 1\nK = 2\n", "line 3: option 'k' appears twice in section [a]"),
+        ("k = SECRETabc123\n", "line 1: text before the first [section] header"),
+        ("[a]\nk =\n  bad\n", "option 'k' in section [a]"),
+    ],
+)
+def test_parse_error_details(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "f"
+    path.write_text(text)
+    with pytest.raises(ConfigParseError) as info:
+        _ini.raw_config_parse(str(path))
+    assert fragment in str(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+def test_missing_file_is_config_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ConfigNotFound) as info:
+        _ini.raw_config_parse(str(tmp_path / "nope"))
+    assert isinstance(info.value, FileNotFoundError)
+    assert str(tmp_path / "nope") in str(info.value)
+
+
+@requires_botocore
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
+)
+def test_unreadable_file_parses_as_empty_like_botocore(tmp_path: Path) -> None:
+    from botocore import configloader
+
+    path = tmp_path / "credentials"
+    path.write_text("[default]\nregion = r\n")
+    path.chmod(0)
+    assert _ini.raw_config_parse(str(path)) == configloader.raw_config_parse(str(path)) == {}

@@ -1,0 +1,363 @@
+"""Our own guarantees around the chain: import cost, messages, secrets, API wiring, hooks."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Dict
+
+import pytest
+from _support import QUICK, requires_botocore
+
+import bedrock_token_lite as btl
+from bedrock_token_lite import _chain
+from bedrock_token_lite._config import SessionConfig, ensure_boolean
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = [
+    "json",
+    "configparser",
+    "shlex",
+    "subprocess",
+    "argparse",
+    "urllib.request",
+    "http.client",
+    "xml",
+    "email",
+    "re",
+    "threading",
+    "socket",
+    "ssl",
+]
+
+
+def _write(home: Path, files: Dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = home / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+KEYS = "aws_access_key_id = AKIDUNIT\naws_secret_access_key = SECRETunit01\n"
+
+
+def test_import_stays_cheap() -> None:
+    code = (
+        "import sys, json; base = set(sys.modules); import typing; t = set(sys.modules);"
+        "import bedrock_token_lite; after = set(sys.modules);"
+        "print(json.dumps([sorted(after - base), sorted(t - base)]))"
+    )
+    # json is imported by the probe itself: check it separately below.
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True, cwd=str(ROOT)
+    )
+    new, by_typing = json.loads(out.stdout)
+    loaded = [m for m in HEAVY if m in new and m not in by_typing]
+    assert loaded == [], "import bedrock_token_lite imported %s" % loaded
+    probe = "import sys, bedrock_token_lite; print(sorted(m for m in %r if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe % (["json", "configparser", "shlex", "subprocess"],)],
+        capture_output=True,
+        check=True,
+        cwd=str(ROOT),
+    )
+    assert out.stdout.strip() == b"[]"
+
+
+def test_resolving_from_files_keeps_subprocess_and_json_unloaded(tmp_path: Path) -> None:
+    _write(tmp_path, {".aws/credentials": "[default]\n" + KEYS})
+    code = (
+        "import sys, bedrock_token_lite as b;"
+        "c = b.resolve_credentials(environ={'HOME': %r});"
+        "print(c.method, 'subprocess' in sys.modules, 'json' in sys.modules)" % str(tmp_path)
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True, cwd=str(ROOT)
+    )
+    assert out.stdout.split() == [b"shared-credentials-file", b"False", b"False"]
+
+
+def test_no_credentials_names_every_source(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "AWS_ACCESS_KEY_ID": ""}
+    with pytest.raises(btl.NoCredentialsError) as info:
+        btl.resolve_credentials(environ=env)
+    message = str(info.value)
+    for fragment in (
+        "shared credentials file ~/.aws/credentials",
+        "config file ~/.aws/config",
+        "AWS_CREDENTIAL_FILE",
+        "boto2 config",
+        "environment variables AWS_ACCESS_KEY_ID",
+    ):
+        assert fragment in message
+    assert len(info.value.tried) >= 5
+    assert isinstance(info.value, RuntimeError)
+
+
+def test_chain_order_without_network_modules(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path)}
+    names = [type(p).__name__ for p in _chain.create_credential_resolver(environ=env).providers]
+    expected = [
+        "EnvProvider",
+        "SharedCredentialProvider",
+        "ProcessProvider",
+        "ConfigProvider",
+        "OriginalEC2Provider",
+        "BotoProvider",
+    ]
+    assert [n for n in names if n in expected] == expected
+    _write(tmp_path, {".aws/config": "[profile p]\n"})
+    explicit = _chain.create_credential_resolver("p", environ=env).providers
+    assert "EnvProvider" not in [type(p).__name__ for p in explicit]
+
+
+class _ContainerProvider:
+    METHOD = "container-role"
+
+    def __init__(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+
+    def load(self) -> btl.Credentials:
+        return btl.Credentials("AKIDCONT", "SECRETcont1", method=self.METHOD)
+
+
+def test_network_module_is_one_line_to_wire(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = types.ModuleType("bedrock_token_lite._container")
+    module.ContainerProvider = _ContainerProvider  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bedrock_token_lite._container", module)
+    _write(tmp_path, {".aws/config": "[profile p]\n"})
+    env = {"HOME": str(tmp_path)}
+    resolver = _chain.create_credential_resolver("p", environ=env)
+    # Network providers are built when the chain reaches them.
+    (deferred,) = [p for p in resolver.providers if p.METHOD == "container-role"]
+    provider = deferred.provider
+    assert isinstance(provider, _ContainerProvider)
+    assert provider.kwargs["profile_name"] == "p"
+    assert provider.kwargs["explicit_profile"] is True
+    assert provider.kwargs["environ"] is env
+    assert callable(provider.kwargs["load_config"])
+    assert btl.resolve_credentials("p", environ=env).method == "container-role"
+
+
+def test_broken_optional_module_is_not_silently_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real module file whose own import fails must surface, not be skipped as "absent".
+    (tmp_path / "_btl_probe.py").write_text("import btl_missing_dependency_xyz\n")
+    monkeypatch.setattr(btl, "__path__", [*btl.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "bedrock_token_lite._btl_probe", raising=False)
+    with pytest.raises(ModuleNotFoundError, match="btl_missing_dependency_xyz"):
+        _chain._optional_module("_btl_probe")
+    assert _chain._optional_module("_no_such_module") is None
+
+
+def test_boto_etc_path_is_injectable(tmp_path: Path) -> None:
+    etc = tmp_path / "etc-boto.cfg"
+    etc.write_text(
+        "[Credentials]\naws_access_key_id = AKIDETC\naws_secret_access_key = SECRETe01\n"
+    )
+    _write(tmp_path, {".boto": "[Credentials]\n" + KEYS})
+    provider = btl.BotoProvider({}, home=str(tmp_path), etc_path=str(etc))
+    creds = provider.load()
+    assert creds is not None
+    assert (creds.access_key, creds.method) == ("AKIDETC", "boto-config")
+    etc.unlink()
+    creds = provider.load()
+    assert creds is not None
+    assert creds.access_key == "AKIDUNIT"
+
+
+def test_providers_default_to_environment_profile(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".aws/credentials": "[p]\n" + KEYS + "aws_session_token = TOKENunit001\n",
+            ".aws/config": "[profile p]\n" + KEYS.replace("UNIT", "CFG"),
+        },
+    )
+    env = {"HOME": str(tmp_path), "AWS_PROFILE": "p"}
+    creds = btl.SharedCredentialProvider(environ=env).load()
+    assert creds is not None
+    assert creds.token == "TOKENunit001"
+    cfg = btl.ConfigProvider(environ=env).load()
+    assert cfg is not None
+    assert cfg.access_key == "AKIDCFG"
+    assert "SECRET" not in repr(creds)
+    assert "TOKEN" not in repr(creds)
+
+
+def test_partial_messages_name_the_place_not_the_secret(tmp_path: Path) -> None:
+    _write(tmp_path, {".aws/credentials": "[default]\naws_access_key_id = AKIDP\n"})
+    with pytest.raises(btl.PartialCredentialsError) as info:
+        btl.resolve_credentials(environ={"HOME": str(tmp_path)})
+    assert "section [default] of ~/.aws/credentials" in str(info.value)
+    assert "aws_secret_access_key" in str(info.value)
+    ec2 = tmp_path / "ec2"
+    ec2.write_text("AWSAccessKeyId=AKIDE\n")
+    with pytest.raises(KeyError) as kinfo:
+        btl.OriginalEC2Provider({"AWS_CREDENTIAL_FILE": str(ec2)}).load()
+    assert isinstance(kinfo.value, btl.PartialCredentialsError)
+    assert "AWSSecretKey" in str(kinfo.value)
+
+
+def test_nested_block_credential_is_refused(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".aws/credentials": "[default]\naws_access_key_id = AK\n"
+            "aws_secret_access_key =\n  SECRETn = 1\n"
+        },
+    )
+    with pytest.raises(btl.InvalidConfigError) as info:
+        btl.resolve_credentials(environ={"HOME": str(tmp_path)})
+    assert "SECRETn" not in str(info.value)
+    assert "aws_secret_access_key" in str(info.value)
+
+
+def test_profile_not_found_message_and_types(tmp_path: Path) -> None:
+    with pytest.raises(KeyError) as info:
+        btl.resolve_credentials("ghost", environ={"HOME": str(tmp_path)})
+    error = info.value
+    assert isinstance(error, btl.ProfileNotFound)
+    assert str(error).startswith("The config profile (ghost) could not be found. ")
+    assert "[profile ghost]" in str(error)
+    assert error.profile == "ghost"
+    with pytest.raises(btl.ProfileNotFound) as info:
+        btl.resolve_region(environ={"HOME": str(tmp_path), "AWS_PROFILE": "ghost"})
+    assert "AWS_PROFILE" in str(info.value)
+
+
+def test_region_rule(tmp_path: Path) -> None:
+    _write(tmp_path, {".aws/config": "[default]\nregion = r-file\n"})
+    home = str(tmp_path)
+    assert btl.resolve_region(environ={"HOME": home}) == "r-file"
+    assert btl.resolve_region(environ={"HOME": home, "AWS_DEFAULT_REGION": "r-d"}) == "r-d"
+    env = {"HOME": home, "AWS_DEFAULT_REGION": "r-d", "AWS_REGION": "r-a"}
+    assert btl.resolve_region(environ=env) == "r-a"
+    assert btl.resolve_region(environ={"HOME": home, "AWS_REGION": ""}) == "r-file"
+    assert btl.resolve_region(environ={"HOME": home + "/none"}) is None
+
+
+def test_session_config(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            ".aws/config": "[default]\nimds_use_ipv6 = TRUE\n[sso-session s]\nsso_region = r\n"
+            "[services dev]\ns3 =\n  endpoint_url = http://127.0.0.1\n[preview]\nx = 1\n",
+            ".aws/credentials": "[default]\nregion = r-c\n",
+        },
+    )
+    cfg = SessionConfig(environ={"HOME": str(tmp_path)})
+    full = cfg.full_config
+    assert full["sso_sessions"] == {"s": {"sso_region": "r"}}
+    assert full["services"] == {"dev": {"s3": {"endpoint_url": "http://127.0.0.1"}}}
+    assert full["preview"] == {"x": "1"}
+    assert full["profiles"]["default"] == {"imds_use_ipv6": "TRUE", "region": "r-c"}
+    assert cfg.get_config_variable("imds_use_ipv6") is True
+    assert cfg.get_config_variable("metadata_service_timeout") == 1
+    assert cfg.get_config_variable("retry_mode") == "legacy"
+    assert cfg.profile is None
+    assert cfg.profile_name == "default"
+    assert not cfg.explicit_profile
+    assert cfg.load_config() == full
+    assert cfg.load_config() is not full
+    assert ensure_boolean(True)
+    assert not ensure_boolean(1)
+    assert ensure_boolean("tRuE")
+
+
+def test_parse_failure_is_not_cached(tmp_path: Path) -> None:
+    _write(tmp_path, {".aws/config": "garbage\n"})
+    cfg = SessionConfig(environ={"HOME": str(tmp_path)})
+    with pytest.raises(btl.ConfigParseError):
+        cfg.full_config  # noqa: B018
+    _write(tmp_path, {".aws/config": "[default]\nregion = r\n"})
+    assert cfg.get_config_variable("region") == "r"
+
+
+def test_bad_imds_timeout_is_invalid_config(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "AWS_METADATA_SERVICE_TIMEOUT": "SECRETish"}
+    with pytest.raises(ValueError, match="metadata_service_timeout") as info:
+        btl.resolve_credentials(environ=env)
+    assert isinstance(info.value, btl.InvalidConfigError)
+
+
+def test_provide_token_uses_the_chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "BOTO_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _write(
+        tmp_path,
+        {
+            ".aws/credentials": "[p]\n" + KEYS,
+            ".aws/config": "[profile p]\nregion = eu-north-1\n",
+        },
+    )
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENVUNIT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "SECRETenvu1")
+    token = btl.provide_token(profile="p")
+    url = base64.b64decode(token[len("bedrock-api-key-") :]).decode()
+    assert "AKIDUNIT%2F" in url  # the explicit profile, not the environment
+    assert "%2Feu-north-1%2Fbedrock%2F" in url  # region from the profile
+    monkeypatch.setenv("AWS_PROFILE", "p")
+    url = base64.b64decode(btl.provide_token()[len("bedrock-api-key-") :]).decode()
+    assert "AKIDENVUNIT%2F" in url  # AWS_PROFILE does not disable the environment
+    with pytest.raises(btl.ProfileNotFound):
+        btl.provide_token(profile="ghost")
+
+
+IMDS_ENDPOINTS = [
+    "http://169.254.169.254/",
+    "http://[fd00:ec2::254]/",
+    "http://[fe80::1%25eth0]/",
+    "http://[fe80::1%eth0]",
+    "not a url",
+    "",
+    "http://",
+    "http://-bad.com",
+    "http://a..b",
+    "http://a.b.",
+    "http://127.0.0.1:1/",
+    "http://exa mple.com",
+    "http://[::1]",
+    "http://[1:2:3:4:5:6:7:8]",
+    "http://[1:2:3:4:5:6:7:8:9]",
+    "http://[::ffff:1.2.3.4]",
+    "http://[1::2::3]",
+    "http://a\nb.com",
+    "http://" + "a" * 64 + ".com",
+    "http://[v1.x]",
+    "https://x_y.com",
+]
+
+
+def _validity(fn: object, url: str) -> object:
+    try:
+        return bool(fn(url))  # type: ignore[operator]
+    except ValueError:
+        return "ValueError"
+
+
+@requires_botocore
+def test_imds_endpoint_validation_like_botocore() -> None:
+    from botocore.utils import is_valid_uri as theirs
+
+    from bedrock_token_lite._config import is_valid_uri as ours
+
+    pieces = ["1", "ab", "::", ":", "ffff", "1.2.3.4", "%25e", "0", "g"]
+    urls = list(IMDS_ENDPOINTS)
+    for i in range(400 if not QUICK else 80):  # deterministic mixtures of IPv6 pieces
+        n = 1 + i % 9
+        urls.append(
+            "http://[%s]/" % "".join(pieces[(i * 7 + k * 3) % len(pieces)] for k in range(n))
+        )
+    for url in urls:
+        assert _validity(ours, url) == _validity(theirs, url), url
