@@ -18,10 +18,18 @@ presigned URL's parameters.  Three settings botocore lacks
 ``content_sha256_header=True``) plus ``payload_hash`` cover the rest of the
 public AWS SigV4 test suite.
 
-One deliberate difference: when presigning, botocore keeps only the first
-value of a repeated query key and reads ``+`` as a space.  Both contradict the
-SigV4 specification; here every query pair is kept, in order, and ``+`` is a
-literal plus sign.
+Deliberate differences from botocore, each where botocore departs from the
+SigV4 specification (with canonical input, the output is the same):
+
+* when presigning, every query pair is kept, in order, where botocore keeps only
+  the first value of a repeated key; and ``+`` is a literal plus sign, where
+  botocore reads it as a space;
+* when signing with a header, each query key and value is percent-decoded and
+  re-encoded (the canonical form), where botocore uses them as written;
+* a URL fragment stays at the end of a presigned URL, where botocore appends
+  ``X-Amz-Signature`` after it (inside the fragment);
+* a presigned request keeps its body (hashed into the signature) and the body's
+  form content type, where botocore moves the body into the query string.
 
 Nothing here logs, and the :class:`Signed` result does not show its signature
 or URL in its ``repr``.
@@ -510,6 +518,10 @@ def sign(
     string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
     key = _cached_signing_key(access_key, secret_key, date, region, service)
     signature = _signature(key, string_to_sign)
+    if token and not sign_session_token:
+        # Sent, but added only now: not part of what was signed.
+        hdrs = _without(hdrs, "x-amz-security-token")
+        hdrs.append(("X-Amz-Security-Token", token))
     hdrs.append(
         (
             "Authorization",
@@ -517,9 +529,6 @@ def sign(
             % (ALGORITHM, access_key, scope, signed_names, signature),
         )
     )
-    if token and not sign_session_token:
-        hdrs = _without(hdrs, "x-amz-security-token")
-        hdrs.append(("X-Amz-Security-Token", token))
     return Signed(url, tuple(hdrs), canonical_request, string_to_sign, signature)
 
 
@@ -546,7 +555,9 @@ def presign(
     ``None``, even when empty) and ``X-Amz-Signature``.  ``headers`` of the
     result are the headers that were signed, which the caller must send.
     The body is hashed into the signature but is not moved into the query
-    string (botocore moves form bodies; a presigned URL has no body to move).
+    string, as botocore would.  Like botocore, a ``Content-Type`` of
+    ``application/x-www-form-urlencoded; charset=utf-8`` is dropped, but only
+    when there is no body.
     """
     from urllib.parse import urlsplit, urlunsplit
 
@@ -558,7 +569,9 @@ def presign(
         raise TypeError("expires_in must be an int number of seconds or a timedelta")
     amz_date = _amz_date(now)
     hdrs = _header_list(headers)
-    if _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:
+    if not body and _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:
+        # botocore's own default for query-protocol calls, whose form body it moves
+        # into the URL; with no body there is nothing to describe.
         hdrs = _without(hdrs, "content-type")
     parts = urlsplit(url)
     block, signed_names, signed = _signed_headers(hdrs, parts.scheme, parts.netloc)
