@@ -72,15 +72,20 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
-#: Headers botocore never signs (hop-by-hop headers, and ones proxies rewrite).
+#: Headers botocore never signs: hop-by-hop headers, and ones that proxies and
+#: tracing middleware add or rewrite in transit (botocore 1.44 added the W3C
+#: trace-context trio ``baggage``, ``traceparent`` and ``tracestate``).
 NEVER_SIGNED = frozenset(
     (
+        "baggage",
         "connection",
         "expect",
         "keep-alive",
         "proxy-authenticate",
         "proxy-authorization",
         "te",
+        "traceparent",
+        "tracestate",
         "trailer",
         "transfer-encoding",
         "upgrade",
