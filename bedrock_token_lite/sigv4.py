@@ -38,10 +38,26 @@ or URL in its ``repr``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
 
+# typing is for type checkers only: importing it costs time (and loads ``re`` on
+# Python 3.12 and older), and nothing here needs it at run time.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Protocol
+    from typing import (
+        Any,
+        Callable,
+        Dict,
+        Iterable,
+        List,
+        Mapping,
+        Optional,
+        Protocol,
+        Tuple,
+        Union,
+    )
+
+    Header = Tuple[str, str]
+    HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
     class CredentialsLike(Protocol):
         """Anything with ``access_key``, ``secret_key`` and ``token``."""
@@ -98,9 +114,6 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
-Header = Tuple[str, str]
-
 # --------------------------------------------------------------------------
 # Percent-encoding
 # --------------------------------------------------------------------------
@@ -140,16 +153,23 @@ uri_encode.__doc__ = "Percent-encode ``value`` (UTF-8) leaving only ``A-Z a-z 0-
 _encode_path = _encoder(b"/")
 
 
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
 def _unquote_to_bytes(text: str) -> bytes:
-    """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal."""
+    """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal.
+
+    The same bytes as ``urllib.parse.unquote_to_bytes``: only two hex digits make an
+    escape (``int()`` alone would also take ``%+1``, ``% 1`` or ``%1 ``).
+    """
     if "%" not in text:
         return text.encode("utf-8")
     parts = text.encode("utf-8").split(b"%")
     out = [parts[0]]
     for part in parts[1:]:
-        try:
-            out.append(bytes((int(part[:2], 16),)) + part[2:] if len(part) >= 2 else b"%" + part)
-        except ValueError:
+        if len(part) >= 2 and part[0] in _HEX and part[1] in _HEX:
+            out.append(bytes((int(part[:2], 16),)) + part[2:])
+        else:
             out.append(b"%" + part)
     return b"".join(out)
 
@@ -220,7 +240,7 @@ def _http_date(now: datetime) -> str:
 # hashlib and hmac load on first use, so importing this module stays cheap.
 
 _KEY_CACHE_SIZE = 64
-_key_cache: dict[Tuple[str, str, str, str], Tuple[str, bytes]] = {}
+_key_cache: Dict[Tuple[str, str, str, str], Tuple[str, bytes]] = {}
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
@@ -330,12 +350,23 @@ def _canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
 
 
 def _header_list(headers: HeadersInput) -> List[Header]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
+    # A copy, so the caller's mapping or list is never changed.  Error messages
+    # name types and positions, never values (a header may hold a credential).
+    items = headers.items() if hasattr(headers, "items") else headers
+    if isinstance(items, (str, bytes)):
+        raise TypeError("headers must be a mapping or (name, value) pairs, not a string")
     out = []
-    for item in items:
+    for index, item in enumerate(items):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(
+                "header %d must be a (name, value) pair, not %s" % (index, type(item).__name__)
+            )
         name, value = item
         if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError("header names and values must be str, got %r" % (type(value).__name__,))
+            raise TypeError(
+                "header %d: name and value must be str, got (%s, %s)"
+                % (index, type(name).__name__, type(value).__name__)
+            )
         out.append((name, value))
     return out
 
@@ -368,7 +399,7 @@ def _signed_headers(
     headers: List[Header], scheme: str, netloc: str
 ) -> Tuple[str, str, List[Header]]:
     """Return (canonical headers block, signed header list, headers that were signed)."""
-    grouped: dict[str, List[str]] = {}
+    grouped: Dict[str, List[str]] = {}
     signed: List[Header] = []
     for name, value in headers:
         lname = name.lower()
