@@ -441,7 +441,7 @@ def test_vendored_copy_works_alone(tmp_path: Path) -> None:
     vendor.mkdir()
     shutil.copy(str(SIGV4_FILE), str(vendor / "sigv4.py"))
     code = VENDORED % {"dir": str(vendor), "ak": ACCESS_KEY, "sk": SECRET_KEY, "tok": TOKEN}
-    out = run_python(code, "-I", cwd=tmp_path)
+    out = run_python(code, "-I", "-S", cwd=tmp_path)  # no site-packages: no package
     assert Path(out["file"]).resolve() == (vendor / "sigv4.py").resolve()
     assert out["package"] == []  # nothing from the package was imported
     assert out["sign"] == sign().signature
