@@ -152,7 +152,9 @@ TOKEN_CHARS = string.ascii_letters + string.digits + "-"
 #: check rejects others), and nothing that ends a path.
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"))
 PATH_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="?#")
-WHITESPACE = st.sampled_from([" ", "  ", "\t", " \t ", "\u00a0", "\u2003", "\x1f", "\n "])
+WHITESPACE = st.sampled_from(
+    [" ", "  ", "\t", " \t ", "\u00a0", "\u2003", "\u2028", "\x85", "\x1f", "\n ", "\x0b"]
+)
 #: Written out here, not taken from the module under test, so a name dropped from the
 #: signer's list is still generated (and caught).
 NEVER_SIGNED = [
@@ -317,7 +319,11 @@ credentials = st.builds(
         st.text(string.ascii_letters + string.digits + "+/=", min_size=300, max_size=1200),
     ),
 )
-scope_part = st.text(TOKEN_CHARS, min_size=1, max_size=16)
+scope_part = st.one_of(
+    st.sampled_from(["us-east-1", "eu-west-3", "bedrock", "s3", "execute-api"]),
+    st.text(TOKEN_CHARS, min_size=1, max_size=16),
+    st.text(TEXT, min_size=1, max_size=8),
+)
 methods = st.one_of(
     st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"]),
     st.text(string.ascii_letters, min_size=1, max_size=8),
