@@ -516,6 +516,17 @@ def sign(
     (or a refreshed ``Date`` when the input had one), ``X-Amz-Security-Token``
     when the credentials carry a non-empty token, optionally
     ``x-amz-content-sha256``, and ``Authorization``.  ``url`` is returned as is.
+
+    ``headers`` is a mapping or an iterable of ``(name, value)`` pairs (repeated
+    names allowed); it is copied, never changed.  ``now`` must be timezone-aware.
+    The payload hash is ``payload_hash`` if given, else the value of an
+    ``X-Amz-Content-SHA256`` header if present, else SHA-256 of ``body``.
+
+    Settings botocore lacks (the defaults are botocore's behaviour):
+    ``normalize_path=False`` only URI-encodes the path (S3 style);
+    ``sign_session_token=False`` adds ``X-Amz-Security-Token`` after signing
+    instead of signing it; ``content_sha256_header=True`` adds and signs an
+    ``x-amz-content-sha256`` header holding the payload hash.
     """
     from urllib.parse import urlsplit
 
@@ -593,7 +604,9 @@ def presign(
     The body is hashed into the signature but is not moved into the query
     string, as botocore would.  Like botocore, a ``Content-Type`` of
     ``application/x-www-form-urlencoded; charset=utf-8`` is dropped, but only
-    when there is no body.
+    when there is no body.  ``expires_in`` is whole seconds or a timedelta
+    (truncated).  With ``sign_session_token=False`` the token is left out of the
+    canonical query and added after ``X-Amz-Signature``.
     """
     from urllib.parse import urlsplit, urlunsplit
 
