@@ -18,10 +18,18 @@ presigned URL's parameters.  Three settings botocore lacks
 ``content_sha256_header=True``) plus ``payload_hash`` cover the rest of the
 public AWS SigV4 test suite.
 
-One deliberate difference: when presigning, botocore keeps only the first
-value of a repeated query key and reads ``+`` as a space.  Both contradict the
-SigV4 specification; here every query pair is kept, in order, and ``+`` is a
-literal plus sign.
+Deliberate differences from botocore, each where botocore departs from the
+SigV4 specification (with canonical input, the output is the same):
+
+* when presigning, every query pair is kept, in order, where botocore keeps only
+  the first value of a repeated key; and ``+`` is a literal plus sign, where
+  botocore reads it as a space;
+* when signing with a header, each query key and value is percent-decoded and
+  re-encoded (the canonical form), where botocore uses them as written;
+* a URL fragment stays at the end of a presigned URL, where botocore appends
+  ``X-Amz-Signature`` after it (inside the fragment);
+* a presigned request keeps its body (hashed into the signature) and the body's
+  form content type, where botocore moves the body into the query string.
 
 Nothing here logs, and the :class:`Signed` result does not show its signature
 or URL in its ``repr``.
@@ -30,10 +38,26 @@ or URL in its ``repr``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, List, Mapping, Optional, Tuple, Union
 
+# typing is for type checkers only: importing it costs time (and loads ``re`` on
+# Python 3.12 and older), and nothing here needs it at run time.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Protocol
+    from typing import (
+        Any,
+        Callable,
+        Dict,
+        Iterable,
+        List,
+        Mapping,
+        Optional,
+        Protocol,
+        Tuple,
+        Union,
+    )
+
+    Header = Tuple[str, str]
+    HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
     class CredentialsLike(Protocol):
         """Anything with ``access_key``, ``secret_key`` and ``token``."""
@@ -64,15 +88,20 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 
-#: Headers botocore never signs (hop-by-hop headers, and ones proxies rewrite).
+#: Headers botocore never signs: hop-by-hop headers, and ones that proxies and
+#: tracing middleware add or rewrite in transit (botocore 1.44 added the W3C
+#: trace-context trio ``baggage``, ``traceparent`` and ``tracestate``).
 NEVER_SIGNED = frozenset(
     (
+        "baggage",
         "connection",
         "expect",
         "keep-alive",
         "proxy-authenticate",
         "proxy-authorization",
         "te",
+        "traceparent",
+        "tracestate",
         "trailer",
         "transfer-encoding",
         "upgrade",
@@ -84,9 +113,6 @@ _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
-Header = Tuple[str, str]
 
 # --------------------------------------------------------------------------
 # Percent-encoding
@@ -127,16 +153,23 @@ uri_encode.__doc__ = "Percent-encode ``value`` (UTF-8) leaving only ``A-Z a-z 0-
 _encode_path = _encoder(b"/")
 
 
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
 def _unquote_to_bytes(text: str) -> bytes:
-    """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal."""
+    """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal.
+
+    The same bytes as ``urllib.parse.unquote_to_bytes``: only two hex digits make an
+    escape (``int()`` alone would also take ``%+1``, ``% 1`` or ``%1 ``).
+    """
     if "%" not in text:
         return text.encode("utf-8")
     parts = text.encode("utf-8").split(b"%")
     out = [parts[0]]
     for part in parts[1:]:
-        try:
-            out.append(bytes((int(part[:2], 16),)) + part[2:] if len(part) >= 2 else b"%" + part)
-        except ValueError:
+        if len(part) >= 2 and part[0] in _HEX and part[1] in _HEX:
+            out.append(bytes((int(part[:2], 16),)) + part[2:])
+        else:
             out.append(b"%" + part)
     return b"".join(out)
 
@@ -207,7 +240,7 @@ def _http_date(now: datetime) -> str:
 # hashlib and hmac load on first use, so importing this module stays cheap.
 
 _KEY_CACHE_SIZE = 64
-_key_cache: dict[Tuple[str, str, str, str], Tuple[str, bytes]] = {}
+_key_cache: Dict[Tuple[str, str, str, str], Tuple[str, bytes]] = {}
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
@@ -317,12 +350,23 @@ def _canonical_query(pairs: Iterable[Tuple[str, str]]) -> str:
 
 
 def _header_list(headers: HeadersInput) -> List[Header]:
-    items = headers.items() if isinstance(headers, Mapping) else headers
+    # A copy, so the caller's mapping or list is never changed.  Error messages
+    # name types and positions, never values (a header may hold a credential).
+    items = headers.items() if hasattr(headers, "items") else headers
+    if isinstance(items, (str, bytes)):
+        raise TypeError("headers must be a mapping or (name, value) pairs, not a string")
     out = []
-    for item in items:
+    for index, item in enumerate(items):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise TypeError(
+                "header %d must be a (name, value) pair, not %s" % (index, type(item).__name__)
+            )
         name, value = item
         if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError("header names and values must be str, got %r" % (type(value).__name__,))
+            raise TypeError(
+                "header %d: name and value must be str, got (%s, %s)"
+                % (index, type(name).__name__, type(value).__name__)
+            )
         out.append((name, value))
     return out
 
@@ -355,7 +399,7 @@ def _signed_headers(
     headers: List[Header], scheme: str, netloc: str
 ) -> Tuple[str, str, List[Header]]:
     """Return (canonical headers block, signed header list, headers that were signed)."""
-    grouped: dict[str, List[str]] = {}
+    grouped: Dict[str, List[str]] = {}
     signed: List[Header] = []
     for name, value in headers:
         lname = name.lower()
@@ -472,6 +516,17 @@ def sign(
     (or a refreshed ``Date`` when the input had one), ``X-Amz-Security-Token``
     when the credentials carry a non-empty token, optionally
     ``x-amz-content-sha256``, and ``Authorization``.  ``url`` is returned as is.
+
+    ``headers`` is a mapping or an iterable of ``(name, value)`` pairs (repeated
+    names allowed); it is copied, never changed.  ``now`` must be timezone-aware.
+    The payload hash is ``payload_hash`` if given, else the value of an
+    ``X-Amz-Content-SHA256`` header if present, else SHA-256 of ``body``.
+
+    Settings botocore lacks (the defaults are botocore's behaviour):
+    ``normalize_path=False`` only URI-encodes the path (S3 style);
+    ``sign_session_token=False`` adds ``X-Amz-Security-Token`` after signing
+    instead of signing it; ``content_sha256_header=True`` adds and signs an
+    ``x-amz-content-sha256`` header holding the payload hash.
     """
     from urllib.parse import urlsplit
 
@@ -510,6 +565,10 @@ def sign(
     string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
     key = _cached_signing_key(access_key, secret_key, date, region, service)
     signature = _signature(key, string_to_sign)
+    if token and not sign_session_token:
+        # Sent, but added only now: not part of what was signed.
+        hdrs = _without(hdrs, "x-amz-security-token")
+        hdrs.append(("X-Amz-Security-Token", token))
     hdrs.append(
         (
             "Authorization",
@@ -517,9 +576,6 @@ def sign(
             % (ALGORITHM, access_key, scope, signed_names, signature),
         )
     )
-    if token and not sign_session_token:
-        hdrs = _without(hdrs, "x-amz-security-token")
-        hdrs.append(("X-Amz-Security-Token", token))
     return Signed(url, tuple(hdrs), canonical_request, string_to_sign, signature)
 
 
@@ -546,7 +602,11 @@ def presign(
     ``None``, even when empty) and ``X-Amz-Signature``.  ``headers`` of the
     result are the headers that were signed, which the caller must send.
     The body is hashed into the signature but is not moved into the query
-    string (botocore moves form bodies; a presigned URL has no body to move).
+    string, as botocore would.  Like botocore, a ``Content-Type`` of
+    ``application/x-www-form-urlencoded; charset=utf-8`` is dropped, but only
+    when there is no body.  ``expires_in`` is whole seconds or a timedelta
+    (truncated).  With ``sign_session_token=False`` the token is left out of the
+    canonical query and added after ``X-Amz-Signature``.
     """
     from urllib.parse import urlsplit, urlunsplit
 
@@ -558,7 +618,9 @@ def presign(
         raise TypeError("expires_in must be an int number of seconds or a timedelta")
     amz_date = _amz_date(now)
     hdrs = _header_list(headers)
-    if _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:
+    if not body and _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:
+        # botocore's own default for query-protocol calls, whose form body it moves
+        # into the URL; with no body there is nothing to describe.
         hdrs = _without(hdrs, "content-type")
     parts = urlsplit(url)
     block, signed_names, signed = _signed_headers(hdrs, parts.scheme, parts.netloc)
