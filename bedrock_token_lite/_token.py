@@ -6,6 +6,7 @@ from binascii import b2a_base64
 from datetime import datetime, timedelta, timezone
 
 from . import sigv4
+from ._credentials import Credentials
 from ._errors import InvalidParameterError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -110,52 +111,101 @@ def generate_token(
     ``POST https://bedrock.amazonaws.com/?Action=CallWithBearerToken`` without
     its scheme, plus ``&Version=1``, base64-encoded, after ``bedrock-api-key-``.
     """
-    access_key, secret_key, token = credential_values(credentials)
-    region = check_region(region)
-    expires = expiry_seconds(expiry)
+    if credentials.__class__ is Credentials:  # validated at construction: skip the checks
+        access_key = credentials.access_key
+        secret_key = credentials.secret_key
+        token = credentials.token
+        if not access_key or not secret_key:
+            access_key, secret_key, token = credential_values(credentials)
+    else:
+        access_key, secret_key, token = credential_values(credentials)
+    if region.__class__ is not str or region not in _valid_regions:
+        region = check_region(region)
+    expires = 43200 if expiry is DEFAULT_EXPIRY else expiry_seconds(expiry)
     if now is None:
         now = datetime.now(timezone.utc)
-    else:
-        try:
-            now = sigv4._utc(now)
-        except (TypeError, ValueError) as exc:
-            raise InvalidParameterError(str(exc)) from None
-        except OverflowError:
-            raise InvalidParameterError(
-                "now=%s is outside the years 1-9999 once converted to UTC; pass a "
-                "realistic signing time" % (now.isoformat(),)
-            ) from None
-    amz_date = sigv4._amz_date(now)
-    date = amz_date[:8]
-    scope = date + "/" + region + "/bedrock/aws4_request"
-    query = (
-        "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
-        + sigv4.uri_encode(access_key)
-        + "%2F"
-        + date
-        + "%2F"
-        + region
-        + "%2Fbedrock%2Faws4_request&X-Amz-Date="
-        + amz_date
-        + "&X-Amz-Expires="
-        + str(expires)
+    elif now.__class__ is not datetime or now.tzinfo is not timezone.utc:
+        now = _signing_instant(now)
+    amz_date = "%04d%02d%02dT%02d%02d%02dZ" % (
+        now.year,
+        now.month,
+        now.day,
+        now.hour,
+        now.minute,
+        now.second,
     )
+    date = amz_date[:8]
     # Canonical order sorts X-Amz-Security-Token before X-Amz-SignedHeaders;
     # the URL (botocore's order) puts it after.
+    head = _QUERY_HEAD % (_encoded(access_key), date, region, amz_date, expires)
     if token is None:
-        canonical_query = url_query = query + "&X-Amz-SignedHeaders=host"
+        canonical_query = url_query = head + "&X-Amz-SignedHeaders=host"
     else:
-        encoded_token = "&X-Amz-Security-Token=" + sigv4.uri_encode(token)
-        canonical_query = query + encoded_token + "&X-Amz-SignedHeaders=host"
-        url_query = query + "&X-Amz-SignedHeaders=host" + encoded_token
-    canonical_request = (
-        "POST\n/\n"
-        + canonical_query
-        + "\nhost:bedrock.amazonaws.com\n\nhost\n"
-        + sigv4.EMPTY_SHA256
+        encoded_token = _encoded(token)
+        canonical_query = "%s&X-Amz-Security-Token=%s&X-Amz-SignedHeaders=host" % (
+            head,
+            encoded_token,
+        )
+        url_query = "%s&X-Amz-SignedHeaders=host&X-Amz-Security-Token=%s" % (head, encoded_token)
+    sha256, hmac_digest = _primitives or _load_primitives()
+    digest = sha256((_CANONICAL % canonical_query).encode()).hexdigest()
+    string_to_sign = "AWS4-HMAC-SHA256\n%s\n%s/%s/bedrock/aws4_request\n%s" % (
+        amz_date,
+        date,
+        region,
+        digest,
     )
-    string_to_sign = sigv4._string_to_sign(amz_date, scope, canonical_request)
     key = sigv4._cached_signing_key(access_key, secret_key, date, region, SERVICE)
-    signature = sigv4._signature(key, string_to_sign)
-    url = BEDROCK_HOST + "/?" + url_query + "&X-Amz-Signature=" + signature + TOKEN_VERSION
-    return TOKEN_PREFIX + b2a_base64(url.encode("utf-8"), newline=False).decode("ascii")
+    signature = hmac_digest(key, string_to_sign.encode(), "sha256").hex()
+    url = "bedrock.amazonaws.com/?%s&X-Amz-Signature=%s&Version=1" % (url_query, signature)
+    return TOKEN_PREFIX + b2a_base64(url.encode(), newline=False).decode()
+
+
+# -- hot-path helpers ---------------------------------------------------------
+
+_QUERY_HEAD = (
+    "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
+    "%s%%2F%s%%2F%s%%2Fbedrock%%2Faws4_request&X-Amz-Date=%s&X-Amz-Expires=%d"
+)
+_CANONICAL = "POST\n/\n%s\nhost:bedrock.amazonaws.com\n\nhost\n" + sigv4.EMPTY_SHA256
+_primitives: Any = None
+
+
+def _load_primitives() -> Any:
+    # hashlib and hmac load on the first token, not at import.
+    global _primitives
+    import hashlib
+    import hmac
+
+    _primitives = (hashlib.sha256, hmac.digest)
+    return _primitives
+
+
+_encodings: dict[str, str] = {}
+
+
+def _encoded(value: str) -> str:
+    """``uri_encode(value)``, remembered for the few access keys and session tokens in use.
+
+    Like the derived signing keys, this depends on the credentials only, never
+    on the signing time; bounded and emptied when full.
+    """
+    hit = _encodings.get(value)
+    if hit is None:
+        hit = sigv4.uri_encode(value)
+        if len(_encodings) >= 32:
+            _encodings.clear()
+        _encodings[value] = hit
+    return hit
+
+
+def _signing_instant(now: Any) -> datetime:
+    try:
+        return sigv4._utc(now)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(str(exc)) from None
+    except OverflowError:
+        raise InvalidParameterError(
+            "now=%s is outside the years 1-9999 once converted to UTC; pass a "
+            "realistic signing time" % (now.isoformat(),)
+        ) from None
