@@ -67,8 +67,22 @@ ROW_FILE_OURS = "bedrock_token_lite.provide_token()"
 ROW_FILE_OFFICIAL = "aws_bedrock_token_generator.provide_token()"
 NA_CHAIN = "n/a (credential chain not merged yet)"
 
-FULL = {"repeats": 15, "min_time": 0.2, "import_runs": 21, "cli_runs": 25, "file_min_time": 0.3}
-QUICK = {"repeats": 3, "min_time": 0.005, "import_runs": 3, "cli_runs": 3, "file_min_time": 0.01}
+FULL = {
+    "repeats": 15,
+    "min_time": 0.2,
+    "import_runs": 21,
+    "cli_runs": 25,
+    "file_min_time": 0.3,
+    "warm_up_processes": True,
+}
+QUICK = {
+    "repeats": 3,
+    "min_time": 0.005,
+    "import_runs": 2,
+    "cli_runs": 2,
+    "file_min_time": 0.01,
+    "warm_up_processes": False,
+}
 
 
 # --------------------------------------------------------------------------
@@ -369,7 +383,7 @@ def bench_imports(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
     cmds = {m: [py, "-c", "import %s" % m] for m in targets}
     cmds["pass"] = [py, "-c", "pass"]
     # Warm-up: byte-compile everything once, fill the page cache.
-    for m in targets:
+    for m in targets if cfg["warm_up_processes"] else ():
         run_timed([py, "-X", "importtime", "-c", "import %s" % m], env, False)
     names = list(cmds)
     for i in range(runs):
@@ -434,7 +448,7 @@ def bench_cli(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
             True,
         )
     names = list(cmds)
-    for name in names:  # warm-up
+    for name in names if cfg["warm_up_processes"] else ():
         run_timed(cmds[name][0], env, cmds[name][1])
     samples: Dict[str, List[float]] = {name: [] for name in names}
     for i in range(cfg["cli_runs"]):
@@ -614,6 +628,13 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
+def load_average() -> str:
+    try:
+        return "%.2f %.2f %.2f" % os.getloadavg()
+    except (AttributeError, OSError):
+        return "n/a"
+
+
 def version_of(dist: str) -> str:
     info = find_dist_info(dist)
     if info is None:
@@ -653,6 +674,14 @@ def render(data: Dict[str, Any]) -> str:
         % (meta["botocore"], meta["official"], meta["ours"])
     )
     add("- mode: %s; run at %s" % (meta["mode"], meta["started"]))
+    add(
+        "- load average (1, 5, 15 min) at start: %s, at end: %s; section seconds: %s"
+        % (
+            meta["load_average_start"],
+            meta["load_average_end"],
+            ", ".join("%s %.1f" % kv for kv in meta["section_seconds"].items()),
+        )
+    )
     add("- all figures are medians over repeated runs after a warm-up")
     add("")
     ratios: List[Tuple[str, str, str, str]] = []
@@ -876,14 +905,24 @@ def main(argv: Optional[List[str]] = None) -> int:
         "mode": "quick" if args.quick else "full",
         "settings": cfg,
         "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "load_average_start": load_average(),
     }
     data: Dict[str, Any] = {"meta": meta}
+    sections: List[Tuple[str, Callable[[str], Any]]] = [
+        ("per_token", lambda home: bench_per_token(cfg)),
+        ("imports", lambda home: bench_imports(cfg, home)),
+        ("cli", lambda home: bench_cli(cfg, home)),
+        ("size", lambda home: bench_size()),
+        ("file_chain", lambda home: bench_file_chain(cfg, home)),
+    ]
+    seconds: Dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="btl-bench-") as home:
-        data["per_token"] = bench_per_token(cfg)
-        data["imports"] = bench_imports(cfg, home)
-        data["cli"] = bench_cli(cfg, home)
-        data["size"] = bench_size()
-        data["file_chain"] = bench_file_chain(cfg, home)
+        for name, section in sections:
+            t0 = time.perf_counter()
+            data[name] = section(home)
+            seconds[name] = round(time.perf_counter() - t0, 3)
+    meta["section_seconds"] = seconds
+    meta["load_average_end"] = load_average()
     print(render(data))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
