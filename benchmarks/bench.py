@@ -895,7 +895,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     meta = {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "executable": sys.executable,
         "cpu": cpu_name(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),

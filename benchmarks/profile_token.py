@@ -8,7 +8,10 @@ session token, a new ``now`` each call):
 2. the median cost of each step of ``generate_token`` timed on its own
    (the steps call the package's own helpers, in the same order);
 3. cheaper alternatives to some steps, timed the same way, as candidates for
-   optimisation.
+   optimisation;
+4. what ``import bedrock_token_lite`` loads beyond interpreter start-up, per
+   module (``-X importtime``, median of fresh subprocesses), and the package's
+   own cost when ``typing`` is already loaded.
 
 Usage::
 
@@ -24,11 +27,12 @@ import hmac
 import io
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from binascii import b2a_base64
 from datetime import datetime, timedelta, timezone
-from typing import Callable, List, Tuple
+from typing import Callable, Dict, List, Tuple
 
 import bedrock_token_lite as btl
 from bedrock_token_lite import _token, sigv4
@@ -229,11 +233,66 @@ def alternatives(min_time: float, repeats: int) -> List[Tuple[str, float]]:
     return [(name, max(per_call(fn, min_time, repeats) - overhead, 0.0)) for name, fn in table]
 
 
+def _importtime(code: str) -> List[Tuple[str, int, int, int]]:
+    """(module, depth, self µs, cumulative µs) for each line of ``-X importtime -c code``."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    rows = []
+    for line in proc.stderr.decode().splitlines():
+        fields = line[len("import time:") :].split("|")
+        if (
+            not line.startswith("import time:")
+            or len(fields) != 3
+            or not fields[0].strip().isdigit()
+        ):
+            continue
+        name = fields[2].rstrip()
+        depth = (len(name) - len(name.lstrip()) - 1) // 2
+        rows.append((name.strip(), depth, int(fields[0]), int(fields[1])))
+    return rows
+
+
+def import_breakdown(runs: int) -> Tuple[List[Tuple[str, int, float, float]], float, float]:
+    """Modules the import adds beyond start-up, with median self/cumulative µs."""
+    startup = {row[0] for row in _importtime("pass")}
+    selfs: Dict[str, List[int]] = {}
+    cums: Dict[str, List[int]] = {}
+    order: List[Tuple[str, int]] = []
+    plain: List[int] = []
+    preloaded: List[int] = []
+    _importtime("import bedrock_token_lite")  # warm-up
+    for _ in range(runs):
+        for name, depth, own, cum in _importtime("import bedrock_token_lite"):
+            if name in startup:
+                continue
+            if name not in selfs:
+                order.append((name, depth))
+                selfs[name] = []
+                cums[name] = []
+            selfs[name].append(own)
+            cums[name].append(cum)
+            if name == "bedrock_token_lite":
+                plain.append(cum)
+        for name, _, _, cum in _importtime("import typing; import bedrock_token_lite"):
+            if name == "bedrock_token_lite":
+                preloaded.append(cum)
+    table = [
+        (name, depth, statistics.median(selfs[name]), statistics.median(cums[name]))
+        for name, depth in order
+    ]
+    return table, statistics.median(plain), statistics.median(preloaded)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny iteration counts")
     args = parser.parse_args()
     min_time, repeats, calls = (0.005, 3, 2000) if args.quick else (0.1, 9, 50000)
+    runs = 3 if args.quick else 15
     print("# generate_token profile (Python %s)\n" % sys.version.split()[0])
     print("## cProfile, %d calls, sorted by own time\n" % calls)
     print("```")
@@ -254,6 +313,13 @@ def main() -> int:
     print("|---|---:|")
     for name, seconds in alternatives(min_time, repeats):
         print("| %s | %.0f |" % (name, seconds * 1e9))
+    table, plain, preloaded = import_breakdown(runs)
+    print("\n## What `import bedrock_token_lite` loads beyond start-up (median of %d)\n" % runs)
+    print("| module (indent = nesting) | self µs | cumulative µs |")
+    print("|---|---:|---:|")
+    for name, depth, own, cum in table:
+        print("| %s%s | %.0f | %.0f |" % ("· " * depth, name, own, cum))
+    print("\nWhole import: %.0f µs; with `typing` already loaded: %.0f µs." % (plain, preloaded))
     return 0
 
 
