@@ -78,8 +78,8 @@ FULL = {
 QUICK = {
     "repeats": 3,
     "min_time": 0.005,
-    "import_runs": 2,
-    "cli_runs": 2,
+    "import_runs": 1,
+    "cli_runs": 1,
     "file_min_time": 0.01,
     "warm_up_processes": False,
 }
@@ -673,6 +673,7 @@ def render(data: Dict[str, Any]) -> str:
         "- botocore %s, aws-bedrock-token-generator %s, bedrock-token-lite %s"
         % (meta["botocore"], meta["official"], meta["ours"])
     )
+    add("- command: `%s`" % meta["command"])
     add("- mode: %s; run at %s" % (meta["mode"], meta["started"]))
     add(
         "- load average (1, 5, 15 min) at start: %s, at end: %s; section seconds: %s"
@@ -902,6 +903,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "official": version_of("aws-bedrock-token-generator"),
         "ours": btl.__version__,
         "mode": "quick" if args.quick else "full",
+        "command": " ".join(["python", *sys.argv]),
         "settings": cfg,
         "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "load_average_start": load_average(),
