@@ -618,14 +618,17 @@ def bench_file_chain(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
 
 
 def cpu_name() -> str:
+    name = mhz = ""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as fh:
             for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
+                if line.startswith("model name") and not name:
+                    name = line.split(":", 1)[1].strip()
+                elif line.startswith("cpu MHz") and not mhz:
+                    mhz = " @ %.0f MHz" % float(line.split(":", 1)[1])
+    except (OSError, ValueError):
         pass
-    return platform.processor() or platform.machine()
+    return (name or platform.processor() or platform.machine()) + mhz
 
 
 def load_average() -> str:
@@ -683,7 +686,10 @@ def render(data: Dict[str, Any]) -> str:
             ", ".join("%s %.1f" % kv for kv in meta["section_seconds"].items()),
         )
     )
-    add("- all figures are medians over repeated runs after a warm-up")
+    if meta["mode"] == "full":
+        add("- all figures are medians over repeated runs after a warm-up")
+    else:
+        add("- quick mode: tiny counts, one run per subprocess and no process warm-up; not figures")
     add("")
     ratios: List[Tuple[str, str, str, str]] = []
 
@@ -695,7 +701,9 @@ def render(data: Dict[str, Any]) -> str:
     add(
         "Session token of %d characters; canonical request %d bytes, string to sign %d bytes, "
         "URL %d bytes, token %d characters. `generate_token` gets a new `now` each call "
-        "(base + i seconds). botocore reads its own clock."
+        "(base + i seconds). botocore reads its own clock. Bare primitives, on pre-encoded "
+        "bytes: `hashlib.sha256(canonical_request).hexdigest()`, "
+        "`hmac.digest(cached_key, string_to_sign, 'sha256').hex()`, `b2a_base64(url)`."
         % (
             tok["session_token_chars"],
             tok["canonical_request_bytes"],
