@@ -13,7 +13,7 @@ Usage::
 
     python benchmarks/bench.py            # full run (about two minutes)
     python benchmarks/bench.py --quick    # tiny iteration counts (a smoke run)
-    python benchmarks/bench.py --json results.json
+    python benchmarks/bench.py --json results.json --output RESULTS.md
 
 Every figure is the median over repeated runs, after a warm-up.  The example
 credentials are fake; no token, secret or signature is ever printed.
@@ -894,6 +894,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny iteration counts")
     parser.add_argument("--json", metavar="FILE", help="also write the raw figures to FILE")
+    parser.add_argument("--output", metavar="FILE", help="also write the markdown report to FILE")
     parser.add_argument("--file-chain-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.file_chain_worker:
@@ -932,7 +933,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             seconds[name] = round(time.perf_counter() - t0, 3)
     meta["section_seconds"] = seconds
     meta["load_average_end"] = load_average()
-    print(render(data))
+    report = render(data)
+    print(report)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(report + "\n")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, sort_keys=True)

@@ -57,9 +57,10 @@ def _has_console_script() -> bool:
 @requires_botocore
 def test_quick_run_prints_every_table(tmp_path: Path) -> None:
     raw = tmp_path / "figures.json"
+    report = tmp_path / "report.md"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     proc = subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--json", str(raw)],
+        [sys.executable, str(BENCH), "--quick", "--json", str(raw), "--output", str(report)],
         cwd=str(tmp_path),
         env=env,
         capture_output=True,
@@ -89,6 +90,7 @@ def test_quick_run_prints_every_table(tmp_path: Path) -> None:
     assert SESSION_TOKEN_HEAD not in out
     assert "bedrock-api-key-" not in out
 
+    assert report.read_text(encoding="utf-8") == out
     figures = json.loads(raw.read_text(encoding="utf-8"))
     assert figures["meta"]["mode"] == "quick"
     rows = figures["per_token"]["rows"]
