@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from . import _http
 from ._credentials import Credentials
@@ -275,63 +275,16 @@ def parse_expiry(value: Any, source: str) -> datetime:
     raises :class:`InvalidExpiryError` (botocore fails on it later with a
     ``TypeError``), as does anything else.
     """
-    import re
+    from ._dates import parse_expiry as parse
 
     if isinstance(value, datetime):
-        parsed: Optional[datetime] = value
-    elif not isinstance(value, str):
-        raise InvalidExpiryError(
-            "The expiry from %s is a %s, not a timestamp" % (source, type(value).__name__)
-        )
-    else:
-        parsed = None
-        match = re.match(
-            r"\s*(\d{4})-?(\d{2})-?(\d{2})"
-            r"(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
-            r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*\Z",
-            value,
-            re.IGNORECASE,
-        )
-        if match:
-            year, month, day, hour, minute, second, fraction, zone = match.groups()
-            micro = int((fraction or "0")[:6].ljust(6, "0"))
-            tz: Optional[timezone] = None
-            if zone is not None:
-                if zone.upper() in ("Z", "UTC", "GMT"):
-                    tz = timezone.utc
-                else:
-                    digits = zone[1:].replace(":", "")
-                    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or "0"))
-                    tz = timezone(delta if zone[0] == "+" else -delta)
-            try:
-                parsed = datetime(
-                    int(year),
-                    int(month),
-                    int(day),
-                    int(hour or 0),
-                    int(minute or 0),
-                    int(second or 0),
-                    micro,
-                    tzinfo=tz,
-                )
-            except ValueError:
-                parsed = None
-        else:
-            from email.utils import parsedate_to_datetime
-
-            try:
-                parsed = parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                parsed = None
-        if parsed is None:
+        if value.utcoffset() is None:
             raise InvalidExpiryError(
-                "The expiry %r from %s is not a timestamp botocore understands "
-                "(expected ISO 8601, such as 2030-01-01T00:00:00Z)" % (value[:64], source)
+                "The expiry from %s has no time zone; credentials need an absolute time "
+                "(for example 2030-01-01T00:00:00Z)" % (source,)
             )
-    assert parsed is not None
-    if parsed.utcoffset() is None:
-        raise InvalidExpiryError(
-            "The expiry from %s has no time zone; credentials need an absolute time "
-            "(for example 2030-01-01T00:00:00Z)" % (source,)
-        )
-    return parsed
+        return value
+    try:
+        return parse(value, source)
+    except (ValueError, TypeError) as exc:
+        raise InvalidExpiryError("Unusable credential expiry from %s" % (exc,)) from None

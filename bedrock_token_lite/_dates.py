@@ -83,6 +83,17 @@ def parse_expiry(value: Any, source: str = "expiration") -> datetime:
     :class:`NaiveExpiryError` (also a ``TypeError``) for a timestamp without a
     time zone and :class:`ExpiryTypeError` (a ``TypeError``) for a non-string.
     """
+    return parse_timestamp(value, source)
+
+
+def parse_timestamp(
+    value: Any, source: str = "timestamp", *, allow_naive: bool = False
+) -> datetime:
+    """:func:`parse_expiry`, optionally returning a naive datetime for a zone-less value.
+
+    ``allow_naive=True`` reproduces dateutil, whose naive result botocore only
+    trips over later (the STS and SSO clients rely on that timing).
+    """
     if not isinstance(value, str):
         raise ExpiryTypeError(
             "%s must be a timestamp string such as 2024-01-01T00:00:00Z, got %s"
@@ -94,7 +105,7 @@ def parse_expiry(value: Any, source: str = "expiration") -> datetime:
     for pattern in _compiled():
         match = pattern.fullmatch(text)
         if match is not None:
-            return _build(match.groupdict(), value, source)
+            return _build(match.groupdict(), value, source, allow_naive)
     raise ExpiryParseError(
         "%s: cannot parse %s as a timestamp; use RFC 3339 with a time zone, "
         "for example 2024-01-01T00:00:00Z" % (source, _shown(value)),
@@ -103,7 +114,7 @@ def parse_expiry(value: Any, source: str = "expiration") -> datetime:
     )
 
 
-def _build(parts: Any, value: str, source: str) -> datetime:
+def _build(parts: Any, value: str, source: str, allow_naive: bool = False) -> datetime:
     month_name = parts.get("mon")
     if month_name is not None:
         if month_name.lower() not in _MONTHS:
@@ -128,7 +139,7 @@ def _build(parts: Any, value: str, source: str) -> datetime:
         )
     except ValueError as exc:
         raise _invalid(value, source, str(exc)) from None
-    if tz is None:
+    if tz is None and not allow_naive:
         raise NaiveExpiryError(
             "%s: timestamp %s has no time zone; add Z (UTC) or an offset such as +00:00, "
             "for example 2024-01-01T00:00:00Z" % (source, _shown(value)),

@@ -298,55 +298,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> object:
-    if name in _MORE:
-        from . import _errors_more
+    # Everything not defined here lives in _errors_more (loaded on first use).
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from . import _errors_more
 
+    try:
         return getattr(_errors_more, name)
-    raise AttributeError("module %r has no attribute %r" % (__name__, name))
-
-
-_MORE = frozenset(
-    (
-        "AuthTokenFileNotFoundError",
-        "ClientError",
-        "ConnectTimeoutError",
-        "ConnectionClosedError",
-        "CredentialProcessCommandError",
-        "CredentialProcessError",
-        "CredentialProcessNotFoundError",
-        "CredentialProcessOutputError",
-        "CredentialProcessOutputTypeError",
-        "CredentialProcessPermissionError",
-        "CredentialProcessStartError",
-        "CredentialProcessTimeoutError",
-        "EmptyCredentialProcessError",
-        "EndpointConnectionError",
-        "HTTPClientError",
-        "HTTPError",
-        "InfiniteLoopConfigError",
-        "InvalidAuthTokenError",
-        "InvalidEndpointConfigurationError",
-        "InvalidExpiryError",
-        "InvalidRegionError",
-        "InvalidResponseError",
-        "InvalidSTSRegionalEndpointsConfigError",
-        "InvalidURLError",
-        "MFAPromptError",
-        "MetadataRetrievalError",
-        "MissingCredentialFieldError",
-        "MissingDependencyError",
-        "NoRegionError",
-        "ParamValidationError",
-        "ProxyConnectionError",
-        "ReadTimeoutError",
-        "RefreshWithMFAUnsupportedError",
-        "ResponseParserError",
-        "ResponseTooLargeError",
-        "SSLError",
-        "SSOError",
-        "SSOTokenLoadError",
-        "TokenRetrievalError",
-        "UnauthorizedSSOTokenError",
-        "UnsupportedContainerHostError",
-    )
-)
+    except AttributeError:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name)) from None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping as _AbcMapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from . import sigv4
 from ._credentials import Credentials
@@ -660,42 +660,9 @@ def parse_timestamp(text: str) -> datetime:
     comparing it with an aware time get a ``TypeError``, as in botocore.
     Raises ``ValueError`` for text that is not a timestamp.
     """
-    import re
+    from ._dates import parse_timestamp as parse
 
-    value = text.strip()
-    match = re.match(
-        r"^(\d{4})-?(\d{2})-?(\d{2})(?:[Tt ](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
-        r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$",
-        value,
-    )
-    if match is None:
-        try:
-            from email.utils import parsedate_to_datetime
-
-            return parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            raise ValueError("Unknown timestamp format: %r" % (text,)) from None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz: Optional[timezone] = None
-    if zone is not None:
-        if zone in ("Z", "z", "UTC", "GMT"):
-            tz = timezone.utc
-        else:
-            sign = -1 if zone[0] == "-" else 1
-            digits = zone[1:].replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or "0"))
-            tz = timezone(sign * offset)
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour or 0),
-        int(minute or 0),
-        int(second or 0),
-        micro,
-        tzinfo=tz,
-    )
+    return parse(text, "timestamp", allow_naive=True)
 
 
 def account_id_from_arn(arn: Optional[str]) -> Optional[str]:

@@ -436,7 +436,7 @@ def test_parse_timestamp(text: str, expected: datetime) -> None:
 
 def test_parse_timestamp_naive_and_garbage() -> None:
     assert parse_timestamp("2026-11-28T12:00:00").tzinfo is None
-    with pytest.raises(ValueError, match="Unknown timestamp"):
+    with pytest.raises(ValueError, match="cannot parse 'tomorrow' as a timestamp"):
         parse_timestamp("tomorrow")
 
 
