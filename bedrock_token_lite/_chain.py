@@ -150,12 +150,14 @@ def _shared_credentials(ctx: ChainContext) -> Any:
 
 
 def _process(ctx: ChainContext) -> Any:
-    module = _optional_module("_process")
-    if module is None:
-        return None
-    return module.ProcessProvider(
-        profile_name=ctx.profile_name, load_config=ctx.load_config, environ=ctx.environ
-    )
+    def build() -> Any:
+        from ._process import ProcessProvider
+
+        return ProcessProvider(
+            profile_name=ctx.profile_name, load_config=ctx.load_config, environ=ctx.environ
+        )
+
+    return _Deferred("custom-process", build)
 
 
 def _config_file(ctx: ChainContext) -> Any:

@@ -230,7 +230,6 @@ def _issue(opts: Mapping[str, str], err: TextIO, provider: Any = None) -> Issued
     """A token for the command line's options; explains itself on ``err`` with --verbose."""
     from datetime import datetime, timezone
 
-    from ._inspect import _span
     from ._provider import issue, load_credentials, resolve_region
     from ._token import expiry_seconds
 
@@ -246,6 +245,8 @@ def _issue(opts: Mapping[str, str], err: TextIO, provider: Any = None) -> Issued
             % (issued.method, _iso(issued.valid_until))
         )
     if "verbose" in opts:
+        from ._inspect import _span
+
         where = "--region" if source == "argument" else source
         if issued.reason == "credential expiry":
             why = "credential expiry: the credentials expire before the requested %s" % _span(
@@ -466,3 +467,17 @@ def main(
             "unexpected %s while getting credentials or a token (run with the "
             "Python API to see details)" % type(exc).__name__,
         )
+
+
+def run() -> int:
+    """Entry point of the ``bedrock-token`` command and ``python -m bedrock_token_lite``.
+
+    A one-shot process signs once, so it hashes with CPython's built-in
+    SHA-256 rather than paying ~3 ms to load OpenSSL (see
+    ``_token.use_builtin_sha256``); ``main()`` itself changes nothing global.
+    """
+    if "hashlib" not in sys.modules:
+        from ._token import use_builtin_sha256
+
+        use_builtin_sha256()
+    return main()

@@ -147,7 +147,7 @@ def generate_token(
             encoded_token,
         )
         url_query = "%s&X-Amz-SignedHeaders=host&X-Amz-Security-Token=%s" % (head, encoded_token)
-    sha256, hmac_digest = _primitives or _load_primitives()
+    sha256 = _primitives or _load_primitives()
     digest = sha256((_CANONICAL % canonical_query).encode()).hexdigest()
     string_to_sign = "AWS4-HMAC-SHA256\n%s\n%s/%s/bedrock/aws4_request\n%s" % (
         amz_date,
@@ -155,8 +155,9 @@ def generate_token(
         region,
         digest,
     )
-    key = sigv4._cached_signing_key(access_key, secret_key, date, region, SERVICE)
-    signature = hmac_digest(key, string_to_sign.encode(), "sha256").hex()
+    mac = _signing_mac(access_key, secret_key, date, region).copy()
+    mac.update(string_to_sign.encode())
+    signature = mac.hexdigest()
     url = "bedrock.amazonaws.com/?%s&X-Amz-Signature=%s&Version=1" % (url_query, signature)
     return TOKEN_PREFIX + b2a_base64(url.encode(), newline=False).decode()
 
@@ -169,16 +170,105 @@ _QUERY_HEAD = (
 )
 _CANONICAL = "POST\n/\n%s\nhost:bedrock.amazonaws.com\n\nhost\n" + sigv4.EMPTY_SHA256
 _primitives: Any = None
+_builtin_sha256: Any = None
+_macs: dict[tuple[str, str, str], tuple[str, Any]] = {}
 
 
 def _load_primitives() -> Any:
-    # hashlib and hmac load on the first token, not at import.
+    # hashlib loads on the first token, not at import.
     global _primitives
     import hashlib
-    import hmac
 
-    _primitives = (hashlib.sha256, hmac.digest)
+    _primitives = hashlib.sha256
     return _primitives
+
+
+def _signing_mac(access_key: str, secret_key: str, date: str, region: str) -> Any:
+    """A keyed HMAC-SHA256 object for the day's derived key, to ``copy()`` per token.
+
+    Cached like the derived keys: by access key id, day and region, with the
+    secret checked rather than used as a key; bounded and emptied when full.
+    Copying a keyed HMAC costs about half of keying a new one.
+    """
+    slot = (access_key, date, region)
+    hit = _macs.get(slot)
+    if hit is not None and hit[0] == secret_key:
+        return hit[1]
+    if _builtin_sha256 is not None:
+        mac: Any = _BuiltinHmac.derived(secret_key, date, region, _builtin_sha256)
+    else:
+        import hmac
+
+        key = sigv4._cached_signing_key(access_key, secret_key, date, region, SERVICE)
+        mac = hmac.new(key, digestmod="sha256")
+    if len(_macs) >= 64:
+        _macs.clear()
+    _macs[slot] = (secret_key, mac)
+    return mac
+
+
+def use_builtin_sha256() -> None:
+    """Hash with CPython's built-in SHA-256 instead of OpenSSL's, for one-shot processes.
+
+    Loading OpenSSL through ``hashlib`` costs ~3 ms, more than a few hashes
+    save; the ``bedrock-token`` command calls this when nothing has loaded
+    ``hashlib`` yet.  Library code keeps the faster OpenSSL hashes.  Without a
+    built-in SHA-256 (a Python built without it) this does nothing.
+    """
+    global _primitives, _builtin_sha256
+    if _primitives is not None:
+        return
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]  # 3.7-3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # 3.12+
+        except ImportError:
+            return
+    _primitives = _builtin_sha256 = sha256
+
+
+class _BuiltinHmac:
+    """HMAC-SHA256 (RFC 2104) over a ``sha256`` constructor: ``copy``, ``update``, ``hexdigest``."""
+
+    __slots__ = ("_inner", "_outer")
+
+    _IPAD = bytes(x ^ 0x36 for x in range(256))
+    _OPAD = bytes(x ^ 0x5C for x in range(256))
+
+    def __init__(self, inner: Any, outer: Any) -> None:
+        self._inner = inner
+        self._outer = outer
+
+    @classmethod
+    def keyed(cls, key: bytes, sha256: Any) -> _BuiltinHmac:
+        if len(key) > 64:
+            key = sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        return cls(sha256(key.translate(cls._IPAD)), sha256(key.translate(cls._OPAD)))
+
+    @classmethod
+    def derived(cls, secret_key: str, date: str, region: str, sha256: Any) -> _BuiltinHmac:
+        key = ("AWS4" + secret_key).encode("utf-8")
+        for part in (date, region, SERVICE, "aws4_request"):
+            mac = cls.keyed(key, sha256)
+            mac.update(part.encode("utf-8"))
+            key = mac.digest()
+        return cls.keyed(key, sha256)
+
+    def copy(self) -> _BuiltinHmac:
+        return _BuiltinHmac(self._inner.copy(), self._outer.copy())
+
+    def update(self, data: bytes) -> None:
+        self._inner.update(data)
+
+    def digest(self) -> bytes:
+        outer = self._outer.copy()
+        outer.update(self._inner.digest())
+        return outer.digest()  # type: ignore[no-any-return]
+
+    def hexdigest(self) -> str:
+        return self.digest().hex()
 
 
 _encodings: dict[str, str] = {}

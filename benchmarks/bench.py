@@ -374,7 +374,12 @@ def bench_imports(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
     py = sys.executable
     targets = [
         m
-        for m in ("bedrock_token_lite", "aws_bedrock_token_generator", "botocore.session")
+        for m in (
+            "bedrock_token_lite",
+            "bedrock_token_lite._api",
+            "aws_bedrock_token_generator",
+            "botocore.session",
+        )
         if has_module(m.split(".")[0])
     ]
     runs = cfg["import_runs"]
@@ -780,7 +785,12 @@ def render(data: Dict[str, Any]) -> str:
     add("| module | -X importtime ms | wall - pass ms | importtime vs ours |")
     add("|---|---:|---:|---:|")
     ours_imp = imp["importtime_s"]["bedrock_token_lite"]["median_s"]
-    for m in ("bedrock_token_lite", "aws_bedrock_token_generator", "botocore.session"):
+    for m in (
+        "bedrock_token_lite",
+        "bedrock_token_lite._api",
+        "aws_bedrock_token_generator",
+        "botocore.session",
+    ):
         if m not in imp["importtime_s"]:
             add("| import %s | n/a (not installed) | | |" % m)
             continue
@@ -790,6 +800,11 @@ def render(data: Dict[str, Any]) -> str:
             % (m, ms(v), ms(imp["wall_minus_pass_s"][m]), v / ours_imp)
         )
     add("| python -c pass (wall) | | %s (absolute) | |" % ms(imp["wall_s"]["pass"]["median_s"]))
+    add("")
+    add(
+        "`import bedrock_token_lite` loads names on first use; `bedrock_token_lite._api` is what "
+        "`from bedrock_token_lite import provide_token` loads (the honest comparison)."
+    )
     add("")
     heavy = imp["heavy_loaded_by_import"]
     add(
@@ -805,6 +820,17 @@ def render(data: Dict[str, Any]) -> str:
     if "aws_bedrock_token_generator" in imp["importtime_s"]:
         r = imp["importtime_s"]["aws_bedrock_token_generator"]["median_s"] / ours_imp
         ratios.append(("import official / import ours", "%.0f" % r, "≥ 30", verdict(r >= 30)))
+        if "bedrock_token_lite._api" in imp["importtime_s"]:
+            api = imp["importtime_s"]["bedrock_token_lite._api"]["median_s"]
+            r = imp["importtime_s"]["aws_bedrock_token_generator"]["median_s"] / api
+            ratios.append(
+                (
+                    "import official / from bedrock_token_lite import provide_token",
+                    "%.0f" % r,
+                    "≥ 30",
+                    verdict(r >= 30),
+                )
+            )
     ratios.append(
         ("heavy modules loaded by import", ", ".join(heavy) or "none", "none", verdict(not heavy))
     )
@@ -902,6 +928,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(json.dumps(file_chain_worker(min_time, repeats)))
         return 0
     cfg = QUICK if args.quick else FULL
+    # Installed packages carry byte code; a working tree may not (PYTHONDONTWRITEBYTECODE),
+    # and compiling on every run would be measured as import time.
+    import compileall
+
+    compileall.compile_dir(os.path.dirname(btl.__file__), quiet=1)
     meta = {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),

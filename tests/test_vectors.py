@@ -172,3 +172,44 @@ def test_generate_check_is_clean() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "up to date" in proc.stdout
+
+
+_BUILTIN_HASH_CHECK = textwrap.dedent(
+    """
+    import json, sys
+    from datetime import datetime
+
+    from bedrock_token_lite import _token
+    from bedrock_token_lite import Credentials, generate_token
+
+    _token.use_builtin_sha256()
+    cases = json.load(open(sys.argv[1], encoding="utf-8"))["cases"]
+    bad = [
+        c["name"]
+        for c in cases
+        if generate_token(
+            Credentials(c["access_key"], c["secret_key"], c["session_token"]),
+            c["region"],
+            expiry=c["expires"],
+            now=datetime.fromisoformat(c["now"]),
+        )
+        != c["token"]
+    ]
+    print(json.dumps({"bad": bad, "checked": len(cases), "openssl": "_hashlib" in sys.modules}))
+    """
+)
+
+
+def test_vectors_with_the_builtin_sha256_the_cli_uses() -> None:
+    """The command line hashes with CPython's built-in SHA-256: same tokens, no OpenSSL load."""
+    out = subprocess.run(
+        [sys.executable, "-c", _BUILTIN_HASH_CHECK, str(TOKENS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    result = json.loads(out.stdout)
+    assert result["checked"] == len(CASES)
+    assert result["bad"] == []
+    assert result["openssl"] is False
