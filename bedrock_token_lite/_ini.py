@@ -141,6 +141,8 @@ _CACHE: Dict[Tuple[str, bool], Tuple[Tuple[int, ...], RawConfig, Optional[Dict[s
 _CACHE_MAX = 16
 #: A file modified this recently (ns) is not cached: a rewrite within the file system's
 #: timestamp granularity could keep the same signature ("racily clean", as git calls it).
+#: The change time is part of the signature but not of this test, so that files given
+#: an old modification time (restored backups, tests) are cached too.
 _RACY_NS = 1000000000
 #: Files actually parsed (cache misses), for tests.
 parse_count = 0
@@ -207,12 +209,15 @@ def _cached(expanded: str, parse_subsections: bool, profile_map: bool) -> Any:
     if entry is None or entry[0] != signature:
         raw, opened = _parse_file(expanded, parse_subsections)
         entry = (signature, raw, None)
-        if opened and _time_ns() - max(signature[0], signature[1]) >= _RACY_NS:
+        if opened and _time_ns() - signature[0] >= _RACY_NS:
             if key not in _CACHE and len(_CACHE) >= _CACHE_MAX:
-                del _CACHE[next(iter(_CACHE))]  # the oldest entry
+                try:
+                    _CACHE.pop(next(iter(_CACHE)), None)  # the oldest entry
+                except (RuntimeError, StopIteration):  # another thread changed the cache
+                    pass
             _CACHE[key] = entry
-        elif key in _CACHE:
-            del _CACHE[key]
+        else:
+            _CACHE.pop(key, None)
     if not profile_map:
         return entry[1]
     if entry[2] is None:
