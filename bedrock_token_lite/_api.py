@@ -22,10 +22,12 @@ def resolve_region_from_env(environ: Optional[Mapping[str, str]] = None) -> Opti
     return env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
 
 
-def _default_credentials(profile: Optional[str]) -> Any:
-    from ._chain import resolve_credentials
+def _default_credentials(profile: Optional[str], config: Any = None) -> Any:
+    """The default chain's credentials; ``config`` is a ``SessionConfig`` to reuse."""
+    from ._chain import resolve_with_config
+    from ._config import SessionConfig
 
-    return resolve_credentials(profile)
+    return resolve_with_config(SessionConfig(profile) if config is None else config)
 
 
 def provide_token(
@@ -46,10 +48,13 @@ def provide_token(
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
     credentials can be found.
     """
+    config = None  # one SessionConfig for region and credentials: each file is read once
     if not region:
-        from ._chain import resolve_region
+        from ._chain import region_with_config
+        from ._config import SessionConfig
 
-        region = resolve_region(profile)
+        config = SessionConfig(profile)
+        region = region_with_config(config)
     if not region:
         raise InvalidParameterError(
             "Region must be provided or set via the AWS_REGION environment variable. "
@@ -60,7 +65,7 @@ def provide_token(
     if aws_credentials_provider is not None:
         credentials = aws_credentials_provider.load()
     else:
-        credentials = _default_credentials(profile)
+        credentials = _default_credentials(profile, config)
     if credentials is None:
         raise NoCredentialsError()
     return generate_token(credentials, region, expiry=expiry)

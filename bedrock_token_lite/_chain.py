@@ -92,14 +92,22 @@ class ChainContext:
             ),
             SSOProvider(**kwargs, cache=self.cache, session_profile_name=session),
             SharedCredentialProvider(
-                self.config.credentials_file, profile_name, environ=self.environ, home=self.home
+                self.config.credentials_file,
+                profile_name,
+                environ=self.environ,
+                home=self.home,
+                reader=self.config.read_raw,
             ),
             LoginProvider(**kwargs),
             ProcessProvider(
                 profile_name=profile_name, load_config=self.load_config, environ=self.environ
             ),
             ConfigProvider(
-                self.config.config_file, profile_name, environ=self.environ, home=self.home
+                self.config.config_file,
+                profile_name,
+                environ=self.environ,
+                home=self.home,
+                reader=self.config.read_config,
             ),
         )
         return CredentialResolver(providers).load_credentials()
@@ -133,7 +141,11 @@ def _shared_credentials(ctx: ChainContext) -> Any:
     from ._files import SharedCredentialProvider
 
     return SharedCredentialProvider(
-        ctx.config.credentials_file, ctx.profile_name, environ=ctx.environ, home=ctx.home
+        ctx.config.credentials_file,
+        ctx.profile_name,
+        environ=ctx.environ,
+        home=ctx.home,
+        reader=ctx.config.read_raw,
     )
 
 
@@ -152,7 +164,11 @@ def _config_file(ctx: ChainContext) -> Any:
     from ._files import ConfigProvider
 
     return ConfigProvider(
-        ctx.config.config_file, ctx.profile_name, environ=ctx.environ, home=ctx.home
+        ctx.config.config_file,
+        ctx.profile_name,
+        environ=ctx.environ,
+        home=ctx.home,
+        reader=ctx.config.read_config,
     )
 
 
@@ -172,6 +188,9 @@ def _optional_module(name: str) -> Any:
     import sys
 
     qualified = "%s.%s" % (__package__, name)
+    module = sys.modules.get(qualified)
+    if module is not None:
+        return module
     try:
         __import__(qualified)
         return sys.modules[qualified]
@@ -338,7 +357,12 @@ def resolve_credentials(
     :class:`NoCredentialsError` (listing what was tried) when no source is
     configured, and lets every other error propagate as botocore does.
     """
-    resolver = create_credential_resolver(profile, environ=environ, home=home)
+    return resolve_with_config(SessionConfig(profile, environ=environ, home=home))
+
+
+def resolve_with_config(config: SessionConfig) -> Any:
+    """:func:`resolve_credentials` for an existing configuration (its files already read)."""
+    resolver = create_credential_resolver(config=config)
     credentials = resolver.load_credentials()
     if credentials is None:
         tried = tuple(resolver.sources())
@@ -367,7 +391,11 @@ def resolve_region(
     other AWS SDK reads; botocore alone ignores it.  A missing selected profile
     raises ``ProfileNotFound`` unless an environment variable answers first.
     """
-    config = SessionConfig(profile, environ=environ, home=home)
+    return region_with_config(SessionConfig(profile, environ=environ, home=home))
+
+
+def region_with_config(config: SessionConfig) -> Optional[str]:
+    """:func:`resolve_region` for an existing configuration."""
     region = config.environ.get("AWS_REGION")
     if region:
         return region

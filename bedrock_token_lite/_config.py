@@ -22,7 +22,7 @@ from ._errors import (
     InvalidIMDSEndpointModeError,
     ProfileNotFound,
 )
-from ._ini import load_config, raw_config_parse
+from ._ini import copy_tree, read_cached
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,6 +184,10 @@ class SessionConfig:
         if profile is not None:
             self._instance["profile"] = profile
         self._full_config: Optional[Dict[str, Any]] = None
+        #: (kind, path) -> parsed file or the exception reading it raised: each file is
+        #: read (one stat, at most one parse) once per configuration.
+        self._files: Dict[Tuple[str, str], Any] = {}
+        self._memo: Dict[str, Any] = {}
 
     # -- variables -----------------------------------------------------------------
 
@@ -194,8 +198,11 @@ class SessionConfig:
 
     @property
     def profile(self) -> Optional[str]:
-        """The ``profile`` variable: explicit, ``AWS_DEFAULT_PROFILE``, ``AWS_PROFILE``, None."""
-        value: Optional[str] = self.get_config_variable("profile")
+        """The ``profile`` variable: explicit, ``AWS_DEFAULT_PROFILE``, ``AWS_PROFILE``, None.
+
+        Read from the environment once per configuration, like its files.
+        """
+        value: Optional[str] = self._memo_variable("profile")
         return value
 
     @property
@@ -212,9 +219,10 @@ class SessionConfig:
         env_vars, key, default, convert = CONFIG_VARIABLES[name]
         value: Any = self._instance.get(name)
         if value is None:
+            environ = self.environ
             for var in env_vars:
-                if var in self.environ:
-                    value = self.environ[var]
+                value = environ.get(var)  # one lookup: set (even empty) is not None
+                if value is not None:
                     break
         if value is None and key is not None:
             value = self.scoped_config().get(key)
@@ -227,14 +235,21 @@ class SessionConfig:
     @property
     def config_file(self) -> str:
         """The config file path before expansion (``AWS_CONFIG_FILE`` or ``~/.aws/config``)."""
-        value: str = self.get_config_variable("config_file")
+        value: str = self._memo_variable("config_file")
         return value
 
     @property
     def credentials_file(self) -> str:
         """The credentials file path before expansion."""
-        value: str = self.get_config_variable("credentials_file")
+        value: str = self._memo_variable("credentials_file")
         return value
+
+    def _memo_variable(self, name: str) -> Any:
+        """A variable that never reads the files, looked up once per configuration."""
+        memo = self._memo
+        if name not in memo:
+            memo[name] = self.get_config_variable(name)
+        return memo[name]
 
     def expand(self, path: str) -> str:
         """``path`` with ``$VAR`` and ``~`` expanded against this configuration's env/home."""
@@ -253,30 +268,52 @@ class SessionConfig:
         file's profile of the same name key by key (credentials file wins).
         """
         if self._full_config is None:
-            try:
-                config = load_config(self.config_file, environ=self.environ, home=self.home)
-            except ConfigNotFound:
-                config = {"profiles": {}}
-            try:
-                creds = raw_config_parse(
-                    self.credentials_file, environ=self.environ, home=self.home
-                )
-            except ConfigNotFound:
-                creds = {}
-            profiles = config["profiles"]
+            found = self._read("config", self.config_file)
+            config = {"profiles": {}} if found is None else dict(found)
+            creds = self._read("raw", self.credentials_file) or {}
+            profiles = dict(config["profiles"])  # the parsed file itself stays untouched
             for name, values in creds.items():
                 if name in profiles:
-                    profiles[name].update(values)
+                    merged = dict(profiles[name])
+                    merged.update(values)
+                    profiles[name] = merged
                 else:
                     profiles[name] = values
+            config["profiles"] = profiles
             self._full_config = config
         return self._full_config
 
+    def _read(self, kind: str, path: str) -> Optional[Dict[str, Any]]:
+        """The parsed file (``None``: no such file), read once; a parse error is not kept."""
+        key = (kind, path)
+        files = self._files
+        if key in files:
+            found: Optional[Dict[str, Any]] = files[key]
+            return found
+        found = read_cached(path, self.environ, self.home, profile_map=kind == "config")
+        files[key] = found
+        return found
+
+    def _read_or_raise(self, kind: str, path: str) -> Dict[str, Any]:
+        found = self._read(kind, path)
+        if found is None:
+            raise ConfigNotFound(self.expand(path))
+        return found
+
+    def read_raw(self, path: str) -> Dict[str, Any]:
+        """``raw_config_parse(path)`` over this configuration's env/home, read once per instance.
+
+        The mapping is shared by every reader of this configuration: do not modify it.
+        """
+        return self._read_or_raise("raw", path)
+
+    def read_config(self, path: str) -> Dict[str, Any]:
+        """``load_config(path)`` (the profile map) like :meth:`read_raw`."""
+        return self._read_or_raise("config", path)
+
     def load_config(self) -> Dict[str, Any]:
         """A deep copy of :attr:`full_config`, the ``load_config`` callable providers get."""
-        import copy
-
-        return copy.deepcopy(self.full_config)
+        return copy_tree(self.full_config)
 
     def scoped_config(self) -> Dict[str, Any]:
         """The selected profile's merged settings.

@@ -22,7 +22,7 @@ from ._ini import expanduser, load_config, raw_config_parse
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, List, Mapping, Optional
+    from typing import Any, Callable, List, Mapping, Optional
 
 __all__ = [
     "BotoProvider",
@@ -77,7 +77,9 @@ class SharedCredentialProvider:
 
     ``creds_filename`` defaults to ``AWS_SHARED_CREDENTIALS_FILE`` or
     ``~/.aws/credentials``; ``profile_name`` to the profile the environment
-    selects, else ``default``.  Section names are used verbatim.
+    selects, else ``default``.  Section names are used verbatim.  ``reader``
+    (``path -> parsed file``, raising ``ConfigNotFound``) replaces
+    ``raw_config_parse``, so a chain can share one read of the file.
     """
 
     METHOD = "shared-credentials-file"
@@ -90,9 +92,11 @@ class SharedCredentialProvider:
         *,
         environ: Optional[Mapping[str, str]] = None,
         home: Optional[str] = None,
+        reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._home = home
+        self._reader = reader
         if creds_filename is None:
             creds_filename = self._environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
         self._filename = creds_filename
@@ -105,7 +109,10 @@ class SharedCredentialProvider:
 
     def load(self) -> Optional[Credentials]:
         try:
-            parsed = raw_config_parse(self._filename, environ=self._environ, home=self._home)
+            if self._reader is not None:
+                parsed = self._reader(self._filename)
+            else:
+                parsed = raw_config_parse(self._filename, environ=self._environ, home=self._home)
         except ConfigNotFound:
             return None
         section = parsed.get(self._profile)
@@ -119,7 +126,7 @@ class ConfigProvider:
     """botocore's ``ConfigProvider``: static keys in the config file's profile.
 
     Only the config file is read (``[default]``, ``[profile NAME]``), not the
-    merged view.
+    merged view.  ``reader`` (``path -> profile map``) replaces ``load_config``.
     """
 
     METHOD = "config-file"
@@ -132,9 +139,11 @@ class ConfigProvider:
         *,
         environ: Optional[Mapping[str, str]] = None,
         home: Optional[str] = None,
+        reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._home = home
+        self._reader = reader
         if config_filename is None:
             config_filename = self._environ.get("AWS_CONFIG_FILE", "~/.aws/config")
         self._filename = config_filename
@@ -147,7 +156,10 @@ class ConfigProvider:
 
     def load(self) -> Optional[Credentials]:
         try:
-            config = load_config(self._filename, environ=self._environ, home=self._home)
+            if self._reader is not None:
+                config = self._reader(self._filename)
+            else:
+                config = load_config(self._filename, environ=self._environ, home=self._home)
         except ConfigNotFound:
             return None
         section = config["profiles"].get(self._profile)

@@ -17,15 +17,18 @@ from ._errors import ConfigNotFound, ConfigParseError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Dict, Mapping, Optional
+    from typing import Any, Dict, Mapping, Optional, Tuple
 
 __all__ = [
     "build_profile_map",
+    "clear_cache",
+    "copy_tree",
     "expand_path",
     "expanduser",
     "expandvars",
     "load_config",
     "raw_config_parse",
+    "read_cached",
 ]
 
 #: ``{section: {option: value or {nested option: value}}}``
@@ -132,28 +135,44 @@ def _parse_nested(value: str) -> Dict[str, str]:
     return parsed
 
 
-def raw_config_parse(
-    path: str,
-    *,
-    environ: Optional[Mapping[str, str]] = None,
-    home: Optional[str] = None,
-    parse_subsections: bool = True,
-) -> RawConfig:
-    """Parse an INI file into ``{section: {option: value}}``, as botocore.
+#: Parsed files by expanded path: (signature, raw parse, profile map or None).
+#: Validated with one ``os.stat`` per read, bounded, never handed out (callers get copies).
+_CACHE: Dict[Tuple[str, bool], Tuple[Tuple[int, ...], RawConfig, Optional[Dict[str, Any]]]] = {}
+_CACHE_MAX = 16
+#: A file modified this recently (ns) is not cached: a rewrite within the file system's
+#: timestamp granularity could keep the same signature ("racily clean", as git calls it).
+#: The change time is part of the signature but not of this test, so that files given
+#: an old modification time (restored backups, tests) are cached too.
+_RACY_NS = 1000000000
+#: Files actually parsed (cache misses), for tests.
+parse_count = 0
 
-    Raises :class:`ConfigNotFound` when the expanded path is not a regular
-    file (missing, a directory, ``""``) and :class:`ConfigParseError` when the
-    file is not valid INI.  A file that cannot be opened (``OSError``) parses
-    as empty, as ``RawConfigParser.read`` skips it.
-    """
-    expanded = expand_path(path, environ, home)
-    if not os.path.isfile(expanded):
-        raise ConfigNotFound(expanded)
+
+def copy_tree(tree: Dict[str, Any]) -> Dict[str, Any]:
+    """A copy of a parsed-config tree (dicts of dicts and strings), far cheaper than deepcopy."""
+    return {k: copy_tree(v) if type(v) is dict else v for k, v in tree.items()}
+
+
+def _stat_signature(expanded: str) -> Optional[Tuple[int, ...]]:
+    """``os.path.isfile`` and the cache key in one ``stat``; ``None`` if no regular file."""
+    try:
+        st = os.stat(expanded)
+    except (OSError, ValueError):  # missing, "", embedded NUL: what isfile() says False to
+        return None
+    if st.st_mode & 0o170000 != 0o100000:  # not S_ISREG (stat module stays unimported)
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def _parse_file(expanded: str, parse_subsections: bool) -> Tuple[RawConfig, bool]:
+    """Parse with ``RawConfigParser``; also whether the file could be opened at all."""
+    global parse_count
+    parse_count += 1
     import configparser
 
     cp = configparser.RawConfigParser()
     try:
-        cp.read([expanded])
+        opened = cp.read([expanded])
     except (configparser.Error, UnicodeDecodeError) as e:
         detail, lineno = _describe(e)
         raise ConfigParseError(expanded, detail, lineno) from None
@@ -173,7 +192,93 @@ def raw_config_parse(
                     )
                     raise ConfigParseError(expanded, detail) from None
             values[option] = value
-    return config
+    return config, bool(opened)
+
+
+def _cached(expanded: str, parse_subsections: bool, profile_map: bool) -> Any:
+    """The cached raw parse (or profile map) of ``expanded``, ``None`` if it is no file.
+
+    Re-read when the file's signature changed.  The result belongs to the
+    cache: callers copy it before handing it out.
+    """
+    signature = _stat_signature(expanded)
+    if signature is None:
+        return None
+    key = (expanded, parse_subsections)
+    entry = _CACHE.get(key)
+    if entry is None or entry[0] != signature:
+        raw, opened = _parse_file(expanded, parse_subsections)
+        entry = (signature, raw, None)
+        if opened and _time_ns() - signature[0] >= _RACY_NS:
+            if key not in _CACHE and len(_CACHE) >= _CACHE_MAX:
+                try:  # noqa: SIM105 (contextlib would be an import on the hot path)
+                    _CACHE.pop(next(iter(_CACHE)), None)  # the oldest entry
+                except (RuntimeError, StopIteration):  # another thread changed the cache
+                    pass
+            _CACHE[key] = entry
+        else:
+            _CACHE.pop(key, None)
+    if not profile_map:
+        return entry[1]
+    if entry[2] is None:
+        mapped = build_profile_map(entry[1])
+        if _CACHE.get(key) is entry:
+            entry = _CACHE[key] = (entry[0], entry[1], mapped)
+        return mapped
+    return entry[2]
+
+
+def _time_ns() -> int:
+    import time
+
+    return time.time_ns()
+
+
+def read_cached(
+    path: str,
+    environ: Optional[Mapping[str, str]] = None,
+    home: Optional[str] = None,
+    *,
+    profile_map: bool = False,
+) -> Optional[Dict[str, Any]]:
+    """A copy of the raw parse (or profile map) of ``path``, or ``None`` when it is no file.
+
+    ``raw_config_parse`` / ``load_config`` without building a ``ConfigNotFound``
+    for the common missing file.
+    """
+    found = _cached(expand_path(path, environ, home), True, profile_map)
+    return None if found is None else copy_tree(found)
+
+
+def clear_cache() -> None:
+    """Forget every parsed file (the next read of each file parses it again)."""
+    _CACHE.clear()
+
+
+def raw_config_parse(
+    path: str,
+    *,
+    environ: Optional[Mapping[str, str]] = None,
+    home: Optional[str] = None,
+    parse_subsections: bool = True,
+) -> RawConfig:
+    """Parse an INI file into ``{section: {option: value}}``, as botocore.
+
+    Raises :class:`ConfigNotFound` when the expanded path is not a regular
+    file (missing, a directory, ``""``) and :class:`ConfigParseError` when the
+    file is not valid INI.  A file that cannot be opened (``OSError``) parses
+    as empty, as ``RawConfigParser.read`` skips it.
+
+    Parsed files are cached by path and validated with one ``os.stat`` per
+    call (modification and change times, size, inode, device), so a rewritten,
+    replaced or deleted file is always noticed.  The result is the caller's
+    own copy.
+    """
+    expanded = expand_path(path, environ, home)
+    found = _cached(expanded, parse_subsections, False)
+    if found is None:
+        raise ConfigNotFound(expanded)
+    return copy_tree(found)
 
 
 def _split_header(name: str) -> Optional[str]:
@@ -227,5 +332,12 @@ def build_profile_map(parsed: RawConfig) -> Dict[str, Any]:
 def load_config(
     path: str, *, environ: Optional[Mapping[str, str]] = None, home: Optional[str] = None
 ) -> Dict[str, Any]:
-    """Parse a config file and map its sections (``raw_config_parse`` + ``build_profile_map``)."""
-    return build_profile_map(raw_config_parse(path, environ=environ, home=home))
+    """Parse a config file and map its sections (``raw_config_parse`` + ``build_profile_map``).
+
+    Cached like :func:`raw_config_parse`; the result is the caller's own copy.
+    """
+    expanded = expand_path(path, environ, home)
+    found = _cached(expanded, True, True)
+    if found is None:
+        raise ConfigNotFound(expanded)
+    return copy_tree(found)
