@@ -135,30 +135,27 @@ def generate_token(
         now.second,
     )
     date = amz_date[:8]
-    # Canonical order sorts X-Amz-Security-Token before X-Amz-SignedHeaders;
-    # the URL (botocore's order) puts it after.
     head = _QUERY_HEAD % (_encoded(access_key), date, region, amz_date, expires)
+    # Canonical order sorts X-Amz-Security-Token before X-Amz-SignedHeaders;
+    # the URL (botocore's order) puts it after.  Each string is one format pass.
     if token is None:
-        canonical_query = url_query = head + "&X-Amz-SignedHeaders=host"
+        canonical_request = _CANONICAL % head
     else:
         encoded_token = _encoded(token)
-        canonical_query = "%s&X-Amz-Security-Token=%s&X-Amz-SignedHeaders=host" % (
-            head,
-            encoded_token,
-        )
-        url_query = "%s&X-Amz-SignedHeaders=host&X-Amz-Security-Token=%s" % (head, encoded_token)
+        canonical_request = _CANONICAL_WITH_TOKEN % (head, encoded_token)
     sha256 = _primitives or _load_primitives()
-    digest = sha256((_CANONICAL % canonical_query).encode()).hexdigest()
     string_to_sign = "AWS4-HMAC-SHA256\n%s\n%s/%s/bedrock/aws4_request\n%s" % (
         amz_date,
         date,
         region,
-        digest,
+        sha256(canonical_request.encode()).hexdigest(),
     )
     mac = _signing_mac(access_key, secret_key, date, region).copy()
     mac.update(string_to_sign.encode())
-    signature = mac.hexdigest()
-    url = "bedrock.amazonaws.com/?%s&X-Amz-Signature=%s&Version=1" % (url_query, signature)
+    if token is None:
+        url = _URL % (head, mac.hexdigest())
+    else:
+        url = _URL_WITH_TOKEN % (head, encoded_token, mac.hexdigest())
     return TOKEN_PREFIX + b2a_base64(url.encode(), newline=False).decode()
 
 
@@ -168,7 +165,19 @@ _QUERY_HEAD = (
     "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
     "%s%%2F%s%%2F%s%%2Fbedrock%%2Faws4_request&X-Amz-Date=%s&X-Amz-Expires=%d"
 )
-_CANONICAL = "POST\n/\n%s\nhost:bedrock.amazonaws.com\n\nhost\n" + sigv4.EMPTY_SHA256
+_CANONICAL = (
+    "POST\n/\n%s&X-Amz-SignedHeaders=host\nhost:bedrock.amazonaws.com\n\nhost\n"
+    + sigv4.EMPTY_SHA256
+)
+_CANONICAL_WITH_TOKEN = (
+    "POST\n/\n%s&X-Amz-Security-Token=%s&X-Amz-SignedHeaders=host\n"
+    "host:bedrock.amazonaws.com\n\nhost\n" + sigv4.EMPTY_SHA256
+)
+_URL = "bedrock.amazonaws.com/?%s&X-Amz-SignedHeaders=host&X-Amz-Signature=%s&Version=1"
+_URL_WITH_TOKEN = (
+    "bedrock.amazonaws.com/?%s&X-Amz-SignedHeaders=host&X-Amz-Security-Token=%s"
+    "&X-Amz-Signature=%s&Version=1"
+)
 _primitives: Any = None
 _builtin_sha256: Any = None
 _macs: dict[tuple[str, str, str], tuple[str, Any]] = {}
