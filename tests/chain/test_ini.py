@@ -8,6 +8,7 @@ error class and message prefix) must agree.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable, Tuple
 
@@ -132,3 +133,65 @@ def test_unreadable_file_parses_as_empty_like_botocore(tmp_path: Path) -> None:
     path.write_text("[default]\nregion = r\n")
     path.chmod(0)
     assert _ini.raw_config_parse(str(path)) == configloader.raw_config_parse(str(path)) == {}
+
+
+_UNREADABLE_CHILD = """
+import json, os, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+from botocore import configloader
+from bedrock_token_lite import _ini
+d = tempfile.mkdtemp()
+path = os.path.join(d, "credentials")
+with open(path, "w") as f:
+    f.write("[default]\\nregion = r\\n")
+os.chmod(path, 0)
+try:
+    open(path).close()
+    readable = True
+except PermissionError:
+    readable = False
+ours = _ini.raw_config_parse(path)
+theirs = configloader.raw_config_parse(path)
+os.chmod(path, 0o600)
+os.remove(path)
+os.rmdir(d)
+print(json.dumps({"readable": readable, "ours": ours, "theirs": theirs}))
+"""
+
+
+@requires_botocore
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not sys.platform.startswith("linux"),
+    reason="the variant above runs as non-root",
+)
+def test_unreadable_file_parses_as_empty_like_botocore_as_root() -> None:
+    """CI runs as root, who reads any file: a child without the capabilities that let
+    root ignore file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) checks it there."""
+    import ctypes
+    import json
+    import subprocess
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+
+    def drop() -> None:  # pragma: no cover - runs in the child, before exec
+        for cap in (cap_dac_override, cap_dac_read_search):
+            if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+                os._exit(77)
+
+    root = str(Path(_ini.__file__).resolve().parents[1])
+    proc = subprocess.run(  # preexec_fn drops the capabilities in the child only
+        [sys.executable, "-c", _UNREADABLE_CHILD, root],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+        env={"PATH": os.environ.get("PATH", ""), "HOME": "/nonexistent"},
+        preexec_fn=drop,
+        check=False,
+    )
+    if proc.returncode == 77:
+        pytest.skip("this root cannot drop capabilities (no CAP_SETPCAP)")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result == {"readable": False, "ours": {}, "theirs": {}}
