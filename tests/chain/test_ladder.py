@@ -1,0 +1,393 @@
+"""The twelve-provider precedence ladder and the no-IMDS time budget, against botocore.
+
+Spec section 4 ("with providers i..12 all configured, provider i wins") and
+section 21.5(1): for each i, one HOME and environment configure providers
+i..12 at once -- STS, the SSO portal, the container endpoint and IMDS are the
+fake AWS of ``tests/sts/sts_harness.py`` on 127.0.0.1 -- and every source hands
+out its own access key, so the winner is identifiable.  botocore runs in a
+fresh interpreter per scenario (its SSO cache directory is fixed at import
+time), we run in-process; both must name the same provider and key, or raise
+the same error (login without ``awscrt``).
+
+The second half is the cost of an unreachable IMDS when nothing else is
+configured: a loopback socket that accepts and never answers, and a closed
+port.  Both botocore and we are timed on the same setup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+from _support import requires_botocore_143, sample
+
+_TESTS = Path(__file__).resolve().parents[1]
+for _sub in ("sts", "network"):
+    if str(_TESTS / _sub) not in sys.path:
+        sys.path.insert(0, str(_TESTS / _sub))
+
+import oracle  # noqa: E402
+from _loopback import closed_port  # noqa: E402
+from sts_harness import SOURCE_AK, SOURCE_SK, FakeAWS, iso_z, utc_now  # noqa: E402
+
+from bedrock_token_lite import NoCredentialsError, resolve_credentials  # noqa: E402
+
+pytestmark = requires_botocore_143
+
+# -- the ladder -----------------------------------------------------------------------------------
+
+#: Spec section 4, in chain order: the METHOD of providers 1..12.
+METHODS = (
+    "env",
+    "assume-role",
+    "assume-role-with-web-identity",
+    "sso",
+    "shared-credentials-file",
+    "login",
+    "custom-process",
+    "config-file",
+    "ec2-credentials-file",
+    "boto-config",
+    "container-role",
+    "iam-role",
+)
+ASSUME_ROLE_ARN = "arn:aws:iam::123456789012:role/ladder-assume"
+WEB_ROLE_ARN = "arn:aws:iam::123456789012:role/ladder-web"
+SSO_START_URL = "https://ladder-example.awsapps.com/start"
+SSO_BEARER = "ladder-sso-bearer-token"
+SSO_ROLE = "LadderRole"
+SSO_ACCOUNT = "123456789012"
+PROC_SCRIPT = (
+    "import json\nprint(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDLADDERPROC', "
+    "'SecretAccessKey': 'SECRETladderproc', 'SessionToken': 'TOKENladderproc'}))\n"
+)
+
+
+def _static(tag: str) -> str:
+    return "aws_access_key_id = AKIDLADDER%s\naws_secret_access_key = SECRETladder%s\n" % (
+        tag,
+        tag.lower(),
+    )
+
+
+def expected_key(fake: FakeAWS, method: str) -> Optional[str]:
+    """The access key the winning ``method`` hands out (``None``: it raises instead)."""
+    sso_digest = hashlib.sha1((SSO_BEARER + SSO_ROLE).encode()).hexdigest()  # noqa: S324
+    return {
+        "env": "AKIDLADDERENV",
+        "assume-role": fake.issued(ASSUME_ROLE_ARN)[0],
+        "assume-role-with-web-identity": fake.issued(WEB_ROLE_ARN + "#web")[0],
+        "sso": "ASIASSO" + sso_digest[:13].upper(),
+        "shared-credentials-file": "AKIDLADDERCREDS",
+        "login": None,
+        "custom-process": "AKIDLADDERPROC",
+        "config-file": "AKIDLADDERCONFIG",
+        "ec2-credentials-file": "AKIDLADDEREC2",
+        "boto-config": "AKIDLADDERBOTO",
+        "container-role": "AKIDCONTAINER0000001",
+        "iam-role": "AKIDIMDS000000000001",
+    }[method]
+
+
+def ladder(start: int, url: str, profile: Optional[str] = None, aws_profile: bool = False) -> Any:
+    """A scenario (``oracle`` shape) with providers ``start``..12 (1-based) all configured.
+
+    ``profile`` names the profile the sources live in and is passed explicitly;
+    with ``aws_profile`` it is selected through ``AWS_PROFILE`` instead.
+    """
+    on = {m: METHODS.index(m) + 1 >= start for m in METHODS}
+    name = profile or "default"
+    header = name if name == "default" else "profile " + name
+    config: List[str] = []
+    creds: List[str] = []
+    files: Dict[str, str] = {}
+    env: Dict[str, Optional[str]] = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL_STS": url,
+        "AWS_ENDPOINT_URL_SSO": url,
+        # IMDS (#12) is always configured: on loopback, and not disabled.
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT": url,
+        "AWS_EC2_METADATA_DISABLED": None,
+        "BOTO_CONFIG": "{home}/no-boto.cfg",
+    }
+    if aws_profile:
+        env["AWS_PROFILE"] = name
+    if on["env"]:
+        env.update(AWS_ACCESS_KEY_ID="AKIDLADDERENV", AWS_SECRET_ACCESS_KEY="SECRETladderenv")
+    if on["assume-role"]:
+        config.append("role_arn = %s\nsource_profile = ladder-src\n" % ASSUME_ROLE_ARN)
+        files[".aws/src"] = "[ladder-src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (
+            SOURCE_AK,
+            SOURCE_SK,
+        )
+    if on["assume-role-with-web-identity"]:
+        env.update(AWS_WEB_IDENTITY_TOKEN_FILE="{home}/web-token", AWS_ROLE_ARN=WEB_ROLE_ARN)
+        files["web-token"] = "ladder-web-identity-jwt"
+    if on["sso"]:
+        config.append(
+            "sso_start_url = %s\nsso_region = us-east-1\nsso_account_id = %s\n"
+            "sso_role_name = %s\n" % (SSO_START_URL, SSO_ACCOUNT, SSO_ROLE)
+        )
+        key = hashlib.sha1(SSO_START_URL.encode()).hexdigest()  # noqa: S324
+        files[".aws/sso/cache/%s.json" % key] = json.dumps(
+            {
+                "startUrl": SSO_START_URL,
+                "region": "us-east-1",
+                "accessToken": SSO_BEARER,
+                "expiresAt": iso_z(utc_now() + timedelta(hours=2)),
+            }
+        )
+    if on["shared-credentials-file"]:
+        creds.append("[%s]\n%s" % (name, _static("CREDS")))
+    if on["login"]:
+        config.append("login_session = arn:aws:signin:us-east-1:123456789012:session/ladder\n")
+    if on["custom-process"]:
+        config.append("credential_process = {python} {home}/bin/proc.py\n")
+        files["bin/proc.py"] = PROC_SCRIPT
+    if on["config-file"]:
+        config.append(_static("CONFIG"))
+    if on["ec2-credentials-file"]:
+        env["AWS_CREDENTIAL_FILE"] = "{home}/ec2.txt"
+        files["ec2.txt"] = "AWSAccessKeyId=AKIDLADDEREC2\nAWSSecretKey=SECRETladderec2\n"
+    if on["boto-config"]:
+        env["BOTO_CONFIG"] = "{home}/boto.cfg"
+        files["boto.cfg"] = "[Credentials]\n" + _static("BOTO")
+    if on["container-role"]:
+        env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = url + "/container/ladder"
+    # The source profile lives in the credentials file beside the ladder's own section.
+    creds.append(files.pop(".aws/src", ""))
+    files[".aws/config"] = "[%s]\n%s" % (header, "".join(config))
+    files[".aws/credentials"] = "\n".join(c for c in creds if c)
+    return {
+        "env": env,
+        "files": files,
+        "profile": None if aws_profile else profile,
+        "fresh_interpreter": True,  # botocore fixes its SSO cache directory at import
+    }
+
+
+#: (id, first configured provider 1..12, explicit profile name, select it via AWS_PROFILE, winner)
+LADDER: List[Tuple[str, int, Optional[str], bool, str]] = [
+    ("default/%02d-%s" % (i, METHODS[i - 1]), i, None, False, METHODS[i - 1]) for i in range(1, 13)
+] + [
+    # An explicit profile removes the environment provider and the web-identity env vars ...
+    ("explicit/01-env-removed", 1, "p", False, "assume-role"),
+    ("explicit/03-web-identity-env-ignored", 3, "p", False, "sso"),
+    ("explicit/04-sso", 4, "p", False, "sso"),
+    ("explicit/11-container-kept", 11, "p", False, "container-role"),
+    ("explicit/12-imds-kept", 12, "p", False, "iam-role"),
+    # ... AWS_PROFILE only chooses the name.
+    ("AWS_PROFILE/01-env-kept", 1, "p", True, "env"),
+    ("AWS_PROFILE/03-web-identity-env-kept", 3, "p", True, "assume-role-with-web-identity"),
+    ("AWS_PROFILE/05-shared-credentials-file", 5, "p", True, "shared-credentials-file"),
+]
+CASES = sample(LADDER, every=4)
+
+
+class _Ladder:
+    """The fake AWS and every scenario's two outcomes, computed once on first use."""
+
+    def __init__(self, fake: FakeAWS) -> None:
+        self.fake = fake
+        fake.sso_tokens[SSO_BEARER] = (SSO_ROLE, SSO_ACCOUNT)
+        self.scenarios = {c[0]: ladder(c[1], fake.url, c[2], c[3]) for c in CASES}
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            boto = {k: pool.submit(oracle.run_botocore, s) for k, s in self.scenarios.items()}
+            ours = {k: oracle.run_ours(s) for k, s in self.scenarios.items()}
+            self.results = {k: (boto[k].result(), ours[k]) for k in self.scenarios}
+
+
+@pytest.fixture(scope="module")
+def ladder_results() -> Iterator[_Ladder]:
+    with FakeAWS() as fake:
+        yield _Ladder(fake)
+
+
+def _check_error(scenario: Any, boto: Dict[str, Any], ours: Dict[str, Any]) -> None:
+    """botocore's ``MissingDependencyException`` is our ``MissingDependencyError``."""
+    b, o = boto["credentials"], ours["credentials"]
+    detail = "\nbotocore: %s\nours: %s" % (json.dumps(boto), json.dumps(ours))
+    assert b.get("error") == "MissingDependencyException", detail
+    assert o.get("error") == "MissingDependencyError", detail
+    assert o["message"].startswith(b["message"]), detail
+    # Ours also names the profile and the key, and says what to use instead.
+    profile = scenario["profile"] or scenario["env"].get("AWS_PROFILE") or "default"
+    assert "Profile %r" % profile in o["message"], detail
+    assert "login_session" in o["message"], detail
+
+
+@pytest.mark.parametrize(
+    ("sid", "winner"), [(c[0], c[4]) for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_ladder_same_winner_as_botocore(ladder_results: _Ladder, sid: str, winner: str) -> None:
+    scenario = ladder_results.scenarios[sid]
+    boto, ours = ladder_results.results[sid]
+    key = expected_key(ladder_results.fake, winner)
+    if key is None:  # login: both stop the chain with the missing-dependency error
+        _check_error(scenario, boto, ours)
+        return
+    # The spec's expectation first (so a harness that silently falls through fails) ...
+    got = boto["credentials"]
+    assert (got.get("method"), got.get("access_key")) == (winner, key), json.dumps(boto)
+    # ... then ours against botocore: method, keys, token, account id and expiry.
+    oracle.compare(scenario, boto, ours)
+
+
+def test_ladder_reached_every_fake_service(ladder_results: _Ladder) -> None:
+    """The network rungs really went over loopback (STS signed with the source keys)."""
+    seen = {(r.method, r.path, r.action) for r in ladder_results.fake.requests}
+    wanted = {
+        ("POST", "/", "AssumeRole"),
+        ("POST", "/", "AssumeRoleWithWebIdentity"),
+        ("GET", "/federation/credentials", None),
+        ("GET", "/container/ladder", None),
+        ("PUT", "/latest/api/token", None),
+    }
+    if len(CASES) < len(LADDER):  # BTL_QUICK thins the ladder
+        wanted = {w for w in wanted if w[2] is None and w[1] != "/federation/credentials"}
+    assert wanted <= seen, sorted(seen, key=str)
+    signed = [r for r in ladder_results.fake.requests if r.action == "AssumeRole"]
+    assert all(r.signature_ok for r in signed)
+
+
+# -- no IMDS, no source ---------------------------------------------------------------------------
+
+
+class _SilentListener:
+    """A 127.0.0.1 socket that accepts connections, counts them and never answers."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.accepted: List[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # timeout: look at the stop flag again
+                continue
+            self.accepted.append(conn)
+
+    def take(self) -> int:
+        """Connections accepted so far (and close them)."""
+        time.sleep(0.1)  # let the accept loop pick up a last connection
+        count = len(self.accepted)
+        for conn in self.accepted[:count]:
+            conn.close()
+        del self.accepted[:count]
+        return count
+
+    def __enter__(self) -> _SilentListener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self.take()
+        self.sock.close()
+
+
+_BOTOCORE_TIMED = """
+import json, sys, time
+import botocore.session
+session = botocore.session.Session()
+start = time.monotonic()
+try:
+    creds = session.get_credentials()
+    out = {"result": None if creds is None else creds.method}
+except Exception as exc:
+    out = {"error": type(exc).__name__}
+out["seconds"] = time.monotonic() - start
+sys.stdout.write(json.dumps(out))
+"""
+
+
+def _no_source_env(home: str, endpoint: str) -> Dict[str, str]:
+    """Nothing configured; IMDS enabled (the disable switch unset) and pointed at loopback."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "LANG": "C.UTF-8",
+        "BOTO_CONFIG": os.path.join(home, "no-boto.cfg"),
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT": endpoint,
+    }
+
+
+def _botocore_timed(env: Dict[str, str]) -> Dict[str, Any]:
+    """botocore's outcome and the seconds its ``get_credentials()`` took (import excluded)."""
+    proc = subprocess.run(
+        [oracle.ORACLE_PYTHON, "-c", _BOTOCORE_TIMED],
+        capture_output=True,
+        env=env,
+        cwd=env["HOME"],
+        timeout=30,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
+    result: Dict[str, Any] = json.loads(proc.stdout.decode())
+    return result
+
+
+def _ours_timed(env: Dict[str, str]) -> Tuple[Optional[BaseException], float]:
+    start = time.monotonic()
+    try:
+        resolve_credentials(None, environ=env, home=env["HOME"])
+    except Exception as exc:
+        return exc, time.monotonic() - start
+    return None, time.monotonic() - start
+
+
+@pytest.fixture
+def empty_home() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="btl-ladder-") as home:
+        yield home
+
+
+def test_silent_imds_gives_no_credentials_within_budget(empty_home: str) -> None:
+    """A never-answering IMDS costs about timeout x (token PUT + role GET), as in botocore."""
+    with _SilentListener() as silent:
+        env = _no_source_env(empty_home, silent.url)
+        error, ours_seconds = _ours_timed(env)
+        ours_connections = silent.take()
+        boto = _botocore_timed(env)
+        boto_connections = silent.take()
+    print(
+        "silent IMDS: ours %.2f s (%d connections), botocore %.2f s (%d connections)"
+        % (ours_seconds, ours_connections, boto["seconds"], boto_connections)
+    )
+    assert boto["result"] is None, boto
+    assert isinstance(error, NoCredentialsError), repr(error)
+    assert ours_seconds < 5.0
+    # IMDS was really tried and waited for: one 1 s read timeout per request.
+    assert ours_seconds >= 0.9 * boto_connections
+    assert ours_connections == boto_connections >= 1
+
+
+def test_closed_imds_port_gives_no_credentials_fast(empty_home: str) -> None:
+    env = _no_source_env(empty_home, "http://127.0.0.1:%d" % closed_port())
+    error, ours_seconds = _ours_timed(env)
+    boto = _botocore_timed(env)
+    print("closed IMDS port: ours %.3f s, botocore %.3f s" % (ours_seconds, boto["seconds"]))
+    assert boto["result"] is None, boto
+    assert isinstance(error, NoCredentialsError), repr(error)
+    assert ours_seconds < 1.0
