@@ -129,10 +129,9 @@ def ladder(start: int, url: str, profile: Optional[str] = None, aws_profile: boo
         env.update(AWS_ACCESS_KEY_ID="AKIDLADDERENV", AWS_SECRET_ACCESS_KEY="SECRETladderenv")
     if on["assume-role"]:
         config.append("role_arn = %s\nsource_profile = ladder-src\n" % ASSUME_ROLE_ARN)
-        files[".aws/src"] = "[ladder-src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (
-            SOURCE_AK,
-            SOURCE_SK,
-        )
+        # The source profile: a credentials-file section of its own, after the ladder's.
+        source = "aws_access_key_id = %s\naws_secret_access_key = %s\n" % (SOURCE_AK, SOURCE_SK)
+        creds.append("[ladder-src]\n" + source)
     if on["assume-role-with-web-identity"]:
         env.update(AWS_WEB_IDENTITY_TOKEN_FILE="{home}/web-token", AWS_ROLE_ARN=WEB_ROLE_ARN)
         files["web-token"] = "ladder-web-identity-jwt"
@@ -151,7 +150,7 @@ def ladder(start: int, url: str, profile: Optional[str] = None, aws_profile: boo
             }
         )
     if on["shared-credentials-file"]:
-        creds.append("[%s]\n%s" % (name, _static("CREDS")))
+        creds.insert(0, "[%s]\n%s" % (name, _static("CREDS")))
     if on["login"]:
         config.append("login_session = arn:aws:signin:us-east-1:123456789012:session/ladder\n")
     if on["custom-process"]:
@@ -167,10 +166,8 @@ def ladder(start: int, url: str, profile: Optional[str] = None, aws_profile: boo
         files["boto.cfg"] = "[Credentials]\n" + _static("BOTO")
     if on["container-role"]:
         env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = url + "/container/ladder"
-    # The source profile lives in the credentials file beside the ladder's own section.
-    creds.append(files.pop(".aws/src", ""))
     files[".aws/config"] = "[%s]\n%s" % (header, "".join(config))
-    files[".aws/credentials"] = "\n".join(c for c in creds if c)
+    files[".aws/credentials"] = "\n".join(creds)
     return {
         "env": env,
         "files": files,
