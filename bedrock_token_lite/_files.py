@@ -72,7 +72,51 @@ def _selected_profile(environ: Mapping[str, str]) -> str:
     return environ.get("AWS_DEFAULT_PROFILE", environ.get("AWS_PROFILE")) or "default"
 
 
-class SharedCredentialProvider:
+class _ProfileFileProvider:
+    """Static keys in one profile of one shared file (the two providers below)."""
+
+    METHOD = ""
+    _FILE_VARIABLE = ""
+    _DEFAULT_FILE = ""
+
+    def __init__(
+        self,
+        filename: Optional[str] = None,
+        profile_name: Optional[str] = None,
+        *,
+        environ: Optional[Mapping[str, str]] = None,
+        home: Optional[str] = None,
+        reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
+    ) -> None:
+        self._environ = os.environ if environ is None else environ
+        self._home = home
+        self._reader = reader
+        if filename is None:
+            filename = self._environ.get(self._FILE_VARIABLE, self._DEFAULT_FILE)
+        self._filename = filename
+        self._profile = _selected_profile(self._environ) if profile_name is None else profile_name
+
+    def _section(self, parsed: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _read(self) -> Mapping[str, Any]:
+        raise NotImplementedError
+
+    def load(self) -> Optional[Credentials]:
+        try:
+            parsed = self._reader(self._filename) if self._reader is not None else self._read()
+        except ConfigNotFound:
+            return None
+        section = self._section(parsed)
+        if section is None or ACCESS_KEY not in section:
+            return None
+        return _from_section(section, self.METHOD, self._where(), token=True)
+
+    def _where(self) -> str:
+        raise NotImplementedError
+
+
+class SharedCredentialProvider(_ProfileFileProvider):
     """botocore's ``SharedCredentialProvider``: ``[profile]`` of the credentials file.
 
     ``creds_filename`` defaults to ``AWS_SHARED_CREDENTIALS_FILE`` or
@@ -84,6 +128,8 @@ class SharedCredentialProvider:
 
     METHOD = "shared-credentials-file"
     CANONICAL_NAME = "SharedCredentials"
+    _FILE_VARIABLE = "AWS_SHARED_CREDENTIALS_FILE"
+    _DEFAULT_FILE = "~/.aws/credentials"
 
     def __init__(
         self,
@@ -94,35 +140,24 @@ class SharedCredentialProvider:
         home: Optional[str] = None,
         reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
-        self._environ = os.environ if environ is None else environ
-        self._home = home
-        self._reader = reader
-        if creds_filename is None:
-            creds_filename = self._environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
-        self._filename = creds_filename
-        self._profile = _selected_profile(self._environ) if profile_name is None else profile_name
+        super().__init__(creds_filename, profile_name, environ=environ, home=home, reader=reader)
 
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
         return "shared credentials file %s, section [%s]" % (self._filename, self._profile)
 
-    def load(self) -> Optional[Credentials]:
-        try:
-            if self._reader is not None:
-                parsed = self._reader(self._filename)
-            else:
-                parsed = raw_config_parse(self._filename, environ=self._environ, home=self._home)
-        except ConfigNotFound:
-            return None
-        section = parsed.get(self._profile)
-        if section is None or ACCESS_KEY not in section:
-            return None
-        where = "section [%s] of %s" % (self._profile, self._filename)
-        return _from_section(section, self.METHOD, where, token=True)
+    def _read(self) -> Mapping[str, Any]:
+        return raw_config_parse(self._filename, environ=self._environ, home=self._home)
+
+    def _section(self, parsed: Mapping[str, Any]) -> Any:
+        return parsed.get(self._profile)
+
+    def _where(self) -> str:
+        return "section [%s] of %s" % (self._profile, self._filename)
 
 
-class ConfigProvider:
+class ConfigProvider(_ProfileFileProvider):
     """botocore's ``ConfigProvider``: static keys in the config file's profile.
 
     Only the config file is read (``[default]``, ``[profile NAME]``), not the
@@ -131,6 +166,8 @@ class ConfigProvider:
 
     METHOD = "config-file"
     CANONICAL_NAME = "SharedConfig"
+    _FILE_VARIABLE = "AWS_CONFIG_FILE"
+    _DEFAULT_FILE = "~/.aws/config"
 
     def __init__(
         self,
@@ -141,32 +178,21 @@ class ConfigProvider:
         home: Optional[str] = None,
         reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
-        self._environ = os.environ if environ is None else environ
-        self._home = home
-        self._reader = reader
-        if config_filename is None:
-            config_filename = self._environ.get("AWS_CONFIG_FILE", "~/.aws/config")
-        self._filename = config_filename
-        self._profile = _selected_profile(self._environ) if profile_name is None else profile_name
+        super().__init__(config_filename, profile_name, environ=environ, home=home, reader=reader)
 
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
         return "config file %s, profile %s" % (self._filename, self._profile)
 
-    def load(self) -> Optional[Credentials]:
-        try:
-            if self._reader is not None:
-                config = self._reader(self._filename)
-            else:
-                config = load_config(self._filename, environ=self._environ, home=self._home)
-        except ConfigNotFound:
-            return None
-        section = config["profiles"].get(self._profile)
-        if section is None or ACCESS_KEY not in section:
-            return None
-        where = "profile %s of %s" % (self._profile, self._filename)
-        return _from_section(section, self.METHOD, where, token=True)
+    def _read(self) -> Mapping[str, Any]:
+        return load_config(self._filename, environ=self._environ, home=self._home)
+
+    def _section(self, parsed: Mapping[str, Any]) -> Any:
+        return parsed["profiles"].get(self._profile)
+
+    def _where(self) -> str:
+        return "profile %s of %s" % (self._profile, self._filename)
 
 
 class OriginalEC2Provider:
