@@ -12,6 +12,8 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Optional
 
+# Lists the _errors_more names too: they are re-exported through __getattr__ below,
+# and mypy's strict mode accepts `from ._errors import X` only for names in __all__.
 __all__ = [
     "AuthTokenFileNotFoundError",
     "BedrockTokenError",
