@@ -37,12 +37,13 @@ or URL in its ``repr``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 # typing is for type checkers only: importing it costs time (and loads ``re`` on
-# Python 3.12 and older), and nothing here needs it at run time.
+# Python 3.12 and older), and nothing here needs it at run time.  datetime is
+# imported where it is used: a caller passing a datetime has loaded it already,
+# and a module that imports this one for uri_encode alone need not.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime, timedelta
     from typing import (
         Any,
         Callable,
@@ -196,6 +197,8 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def _utc(now: datetime) -> datetime:
+    from datetime import datetime, timezone
+
     if not isinstance(now, datetime):
         raise TypeError("now must be a datetime, not %s" % type(now).__name__)
     offset = now.utcoffset()
@@ -608,6 +611,7 @@ def presign(
     (truncated).  With ``sign_session_token=False`` the token is left out of the
     canonical query and added after ``X-Amz-Signature``.
     """
+    from datetime import timedelta
     from urllib.parse import urlsplit, urlunsplit
 
     access_key, secret_key, token = _credential_values(credentials)

@@ -179,10 +179,10 @@ _BUILTIN_HASH_CHECK = textwrap.dedent(
     import json, sys
     from datetime import datetime
 
-    from bedrock_token_lite import _token
+    from bedrock_token_lite import _core
     from bedrock_token_lite import Credentials, generate_token
 
-    _token.use_builtin_sha256()
+    _core.use_builtin_sha256()
     cases = json.load(open(sys.argv[1], encoding="utf-8"))["cases"]
     bad = [
         c["name"]
@@ -195,13 +195,33 @@ _BUILTIN_HASH_CHECK = textwrap.dedent(
         )
         != c["token"]
     ]
-    print(json.dumps({"bad": bad, "checked": len(cases), "openssl": "_hashlib" in sys.modules}))
+    # The command line's own path: a stamp from time.gmtime, no datetime arithmetic.
+    bad_stamp = [
+        c["name"]
+        for c in cases
+        if _core.sign_token(
+            c["access_key"],
+            c["secret_key"],
+            c["session_token"],
+            c["region"],
+            c["expires"],
+            _core.epoch_stamp(datetime.fromisoformat(c["now"]).timestamp()),
+        )
+        != c["token"]
+    ]
+    print(json.dumps({
+        "bad": bad,
+        "bad_stamp": bad_stamp,
+        "checked": len(cases),
+        "openssl": "_hashlib" in sys.modules,
+    }))
     """
 )
 
 
 def test_vectors_with_the_builtin_sha256_the_cli_uses() -> None:
-    """The command line hashes with CPython's built-in SHA-256: same tokens, no OpenSSL load."""
+    """The command line hashes with CPython's built-in SHA-256 and stamps the time from
+    ``time.gmtime``: same tokens, no OpenSSL load."""
     out = subprocess.run(
         [sys.executable, "-c", _BUILTIN_HASH_CHECK, str(TOKENS)],
         capture_output=True,
@@ -212,4 +232,5 @@ def test_vectors_with_the_builtin_sha256_the_cli_uses() -> None:
     result = json.loads(out.stdout)
     assert result["checked"] == len(CASES)
     assert result["bad"] == []
+    assert result["bad_stamp"] == []
     assert result["openssl"] is False
