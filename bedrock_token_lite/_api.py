@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from ._errors import InvalidParameterError, NoCredentialsError
+from ._defaults import load_credentials
+from ._errors import InvalidParameterError
 from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, check_region, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -20,14 +21,6 @@ def resolve_region_from_env(environ: Optional[Mapping[str, str]] = None) -> Opti
     """``AWS_REGION``, then ``AWS_DEFAULT_REGION`` (first non-empty), else ``None``."""
     env = os.environ if environ is None else environ
     return env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None
-
-
-def _default_credentials(profile: Optional[str], config: Any = None) -> Any:
-    """The default chain's credentials; ``config`` is a ``SessionConfig`` to reuse."""
-    from ._chain import resolve_with_config
-    from ._config import SessionConfig
-
-    return resolve_with_config(SessionConfig(profile) if config is None else config)
 
 
 def provide_token(
@@ -62,12 +55,7 @@ def provide_token(
         )
     check_region(region)
     expiry_seconds(expiry)
-    if aws_credentials_provider is not None:
-        credentials = aws_credentials_provider.load()
-    else:
-        credentials = _default_credentials(profile, config)
-    if credentials is None:
-        raise NoCredentialsError()
+    credentials = load_credentials(aws_credentials_provider, profile, config)
     return generate_token(credentials, region, expiry=expiry)
 
 

@@ -22,7 +22,7 @@ from ._version import __version__
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
@@ -46,7 +46,8 @@ usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
 Print an Amazon Bedrock short-term API key (bearer token) and a newline.
 
 options:
-  -r, --region REGION    AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)
+  -r, --region REGION    AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then
+                         the profile's region, as provide_token finds it)
   -p, --profile PROFILE  use this profile of ~/.aws/config and ~/.aws/credentials
                          (environment credentials are then skipped, as in botocore)
   -e, --expiry DURATION  token lifetime: seconds (900), or 15m, 2h, 1h30m;
@@ -102,7 +103,8 @@ POSIX the command replaces this process, so standard input and output,
 signals and the exit status are the command's own.
 
 options:
-  -r, --region REGION    AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)
+  -r, --region REGION    AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then
+                         the profile's region, as provide_token finds it)
   -p, --profile PROFILE  use this profile of the shared config and credentials files
   -e, --expiry DURATION  token lifetime (default 12h)
   -v, --verbose          tell on stderr where credentials and region came from
@@ -226,16 +228,56 @@ def _iso(when: datetime) -> str:
     return iso(when)
 
 
-def _issue(opts: Mapping[str, str], err: TextIO, provider: Any = None) -> Issued:
-    """A token for the command line's options; explains itself on ``err`` with --verbose."""
-    from datetime import datetime, timezone
+class _Plain:
+    """A token from credentials that never expire: all the command prints without --verbose."""
 
-    from ._provider import issue, load_credentials, resolve_region
-    from ._token import expiry_seconds
+    __slots__ = ("token", "region")
+
+    def __init__(self, token: str, region: str) -> None:
+        self.token = token
+        self.region = region
+
+
+def _issue(
+    opts: Mapping[str, str], err: TextIO, provider: Any = None, *, times: bool = False
+) -> Union[Issued, _Plain]:
+    """A token for the command line's options; explains itself on ``err`` with --verbose.
+
+    Credentials that never expire (environment variables, a credentials file)
+    are signed with a stamp from ``time``: nothing here loads ``datetime``
+    unless the expiry times are wanted (``times``, --verbose) or the
+    credentials carry an expiry of their own to check.
+    """
+    from ._core import expiry_seconds
+    from ._credentials import Credentials
+    from ._defaults import config_for, load_credentials, resolve_region
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
-    region, source = resolve_region(opts.get("region"))
-    credentials = load_credentials(provider, opts.get("profile"))
+    config = None if provider is not None else config_for(opts.get("profile"))
+    region, source = resolve_region(opts.get("region"), config=config, how="--region us-east-1")
+    credentials = load_credentials(provider, opts.get("profile"), config)
+    if (
+        credentials.__class__ is Credentials
+        and credentials.expiry is None
+        and not times
+        and "verbose" not in opts
+    ):
+        import time
+
+        from ._core import credential_values, epoch_stamp, sign_token
+
+        stamp = epoch_stamp(time.time())
+        return _Plain(sign_token(*credential_values(credentials), region, expiry, stamp), region)
+    return _issue_with_times(opts, err, credentials, region, source, expiry)
+
+
+def _issue_with_times(
+    opts: Mapping[str, str], err: TextIO, credentials: Any, region: str, source: str, expiry: int
+) -> Issued:
+    from datetime import datetime, timezone
+
+    from ._provider import issue
+
     now = datetime.now(timezone.utc)
     issued = issue(credentials, region, expiry, now)
     if issued.valid_until <= now:
@@ -274,12 +316,13 @@ def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any)
     fmt = opts.get("format", "token")
     if fmt not in _FORMATS:
         raise UsageError("--format: %r is not one of token, env, json" % (fmt,))
-    issued = _issue(opts, err, source)
+    issued = _issue(opts, err, source, times=fmt == "json")
     if fmt == "env":
         out.write("export %s=%s\n" % (TOKEN_VAR, _quote(issued.token)))
     elif fmt == "json":
         import json
 
+        assert not isinstance(issued, _Plain)  # times=True: an Issued
         document = {
             "token": issued.token,
             "region": issued.region,
@@ -474,10 +517,10 @@ def run() -> int:
 
     A one-shot process signs once, so it hashes with CPython's built-in
     SHA-256 rather than paying ~3 ms to load OpenSSL (see
-    ``_token.use_builtin_sha256``); ``main()`` itself changes nothing global.
+    ``_core.use_builtin_sha256``); ``main()`` itself changes nothing global.
     """
     if "hashlib" not in sys.modules:
-        from ._token import use_builtin_sha256
+        from ._core import use_builtin_sha256
 
         use_builtin_sha256()
     return main()

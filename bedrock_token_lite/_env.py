@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 
 from ._credentials import Credentials
-from ._dates import parse_expiry
-from ._errors import NaiveExpiryError, PartialCredentialsError
-from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
+from ._errors import PartialCredentialsError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,6 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
+
+    from ._refresh import RefreshableCredentials
 
 __all__ = ["EnvProvider"]
 
@@ -63,6 +63,11 @@ class EnvProvider:
         raw_expiry = env.get(EXPIRY_TIME)
         if not raw_expiry:
             return self._fetch(require_expiry=False)
+        # Only credentials that expire need dates parsed: plain ones never load datetime.
+        from ._dates import parse_expiry
+        from ._errors import NaiveExpiryError
+        from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
+
         try:
             parse_expiry(raw_expiry, EXPIRY_TIME)
         except NaiveExpiryError:
@@ -100,6 +105,8 @@ class EnvProvider:
         raw_expiry = env.get(EXPIRY_TIME)
         expiry = None
         if raw_expiry:
+            from ._dates import parse_expiry
+
             expiry = parse_expiry(raw_expiry, EXPIRY_TIME)
         elif require_expiry:
             raise PartialCredentialsError(

@@ -9,21 +9,21 @@ with a backoff.  Once fewer than ``refresh_before`` remain (the mandatory
 window) callers wait for the refresh and its failure propagates.  One refresh
 runs at a time for sync and async callers alike (a single flight).
 
-``resolve_region`` and ``load_credentials`` are the only places that reach for
-the default region and the default credential chain, so that switching either
-to a fuller resolver is a one-line change.
+The region and the credentials come from ``_defaults`` (``resolve_region``
+and ``load_credentials``), the same resolution ``provide_token`` uses.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ._errors import ExpiredCredentialsError, InvalidParameterError, NoCredentialsError
-from ._token import DEFAULT_EXPIRY, check_region, expiry_seconds, generate_token
+from ._defaults import load_credentials, resolve_region
+from ._errors import ExpiredCredentialsError, InvalidParameterError
+from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
+    from typing import Any, Callable, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -52,49 +52,6 @@ def _aware_utc(value: datetime, what: str) -> datetime:
             "got %r" % (what, value)
         )
     return value.astimezone(timezone.utc)
-
-
-# --------------------------------------------------------------------------
-# The two places that reach for defaults (the integrator's switch points)
-# --------------------------------------------------------------------------
-
-
-def resolve_region(
-    region: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
-) -> Tuple[str, str]:
-    """(region, where it came from): the argument, else the environment.
-
-    The source is ``"argument"``, ``"AWS_REGION"`` or ``"AWS_DEFAULT_REGION"``.
-    Raises ``InvalidParameterError`` when there is none or it is malformed.
-    """
-    import os
-
-    from ._api import resolve_region_from_env
-
-    if region:
-        return check_region(region), "argument"
-    found = resolve_region_from_env(environ)
-    if not found:
-        raise InvalidParameterError(
-            "Region must be provided or set via the AWS_REGION environment variable. "
-            "Pass region='us-east-1' (for example) or set AWS_REGION or AWS_DEFAULT_REGION."
-        )
-    env = os.environ if environ is None else environ
-    source = "AWS_REGION" if env.get("AWS_REGION") == found else "AWS_DEFAULT_REGION"
-    return check_region(found), source
-
-
-def load_credentials(credentials_provider: Any = None, profile: Optional[str] = None) -> Any:
-    """Credentials from ``credentials_provider.load()``, else from the default chain."""
-    if credentials_provider is not None:
-        credentials = credentials_provider.load()
-    else:
-        from ._api import _default_credentials
-
-        credentials = _default_credentials(profile)
-    if credentials is None:
-        raise NoCredentialsError()
-    return credentials
 
 
 # --------------------------------------------------------------------------
@@ -219,7 +176,8 @@ _FRESH, _ADVISORY, _MANDATORY = 0, 1, 2
 class TokenProvider:
     """A callable that returns a Bedrock bearer token valid for at least ``refresh_before``.
 
-    ``region`` defaults to ``AWS_REGION``, then ``AWS_DEFAULT_REGION``.
+    ``region`` defaults to ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the
+    profile's ``region``, as in ``provide_token``.
     ``credentials_provider`` is anything with ``.load()``; by default the
     credential chain is used (with ``profile``).  ``expiry`` (at most 12 hours)
     is the lifetime of each token.  ``clock`` returns the current time as an
@@ -242,7 +200,7 @@ class TokenProvider:
     ) -> None:
         import threading
 
-        self._region, self._region_source = resolve_region(region)
+        self._region, self._region_source = resolve_region(region, profile=profile)
         self._profile = profile
         self._source = credentials_provider
         self._expiry = expiry_seconds(expiry)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional
 
 import pytest
-from _support import ROOT, sample
+from _support import ROOT, requires_botocore_143, sample
 
 import bedrock_token_lite as btl
 
@@ -127,6 +127,95 @@ def test_region(
 ) -> None:
     token = _ok_token(run(runner, args, tmp_path, extra))
     assert btl_oracle.token_params(token)["X-Amz-Credential"].split("/")[2] == region
+
+
+PROFILE_CONFIG = """\
+[default]
+region = eu-south-1
+[profile dev]
+region = ap-northeast-3
+[profile bare]
+output = json
+"""
+PROFILE_CREDENTIALS = """\
+[dev]
+aws_access_key_id = AKIDDEVFILE
+aws_secret_access_key = dev/secret
+"""
+#: (arguments, environment changes, region, where --verbose says it came from).
+#: AWS_REGION is unset in each unless the case sets it.
+PROFILE_REGION_CASES = [
+    ([], {}, "eu-south-1", "profile default"),
+    ([], {"AWS_PROFILE": "dev"}, "ap-northeast-3", "profile dev"),
+    ([], {"AWS_DEFAULT_PROFILE": "dev", "AWS_PROFILE": "bare"}, "ap-northeast-3", "profile dev"),
+    (["--profile", "dev"], {}, "ap-northeast-3", "profile dev"),
+    (["--profile", "dev"], {"AWS_DEFAULT_REGION": "sa-east-1"}, "sa-east-1", "AWS_DEFAULT_REGION"),
+    ([], {"AWS_DEFAULT_REGION": "sa-east-1"}, "sa-east-1", "AWS_DEFAULT_REGION"),
+    ([], {"AWS_REGION": "ca-west-1", "AWS_PROFILE": "dev"}, "ca-west-1", "AWS_REGION"),
+    ([], {"AWS_REGION": "", "AWS_PROFILE": "dev"}, "ap-northeast-3", "profile dev"),
+    (["--region", "eu-north-1", "--profile", "dev"], {}, "eu-north-1", "--region"),
+]
+
+
+def _profile_files(home: Path) -> Dict[str, Optional[str]]:
+    (home / "config").write_text(PROFILE_CONFIG)
+    (home / "credentials").write_text(PROFILE_CREDENTIALS)
+    return {
+        "AWS_CONFIG_FILE": str(home / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+        "AWS_REGION": None,
+    }
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+@pytest.mark.parametrize(("args", "extra", "region", "source"), sample(PROFILE_REGION_CASES, 3))
+def test_region_from_the_profile(
+    runner: str,
+    args: List[str],
+    extra: Dict[str, Optional[str]],
+    region: str,
+    source: str,
+    tmp_path: Path,
+) -> None:
+    """Without --region or AWS_REGION the command finds the region as provide_token does."""
+    env = dict(_profile_files(tmp_path), **extra)
+    token = _ok_token(run(runner, args, tmp_path, env))
+    assert btl_oracle.token_params(token)["X-Amz-Credential"].split("/")[2] == region
+    verbose = run(runner, [*args, "--verbose"], tmp_path, env)
+    assert verbose.code == 0, verbose.stderr
+    assert "region: %s (from %s)" % (region, source) in verbose.stderr
+
+
+#: botocore's session region: no --region argument, and AWS_REGION is not read.
+SESSION_REGION_CASES = [
+    case
+    for case in PROFILE_REGION_CASES
+    if "--region" not in case[0] and not case[1].get("AWS_REGION")
+]
+
+
+@requires_botocore_143
+@pytest.mark.parametrize(("args", "extra", "region", "source"), SESSION_REGION_CASES)
+def test_region_from_the_profile_is_botocores_session_region(
+    args: List[str],
+    extra: Dict[str, Optional[str]],
+    region: str,
+    source: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Differential: where neither --region nor AWS_REGION answers, botocore agrees."""
+    import botocore.session
+
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in dict(_env(tmp_path, _profile_files(tmp_path)), **extra).items():
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    profile = args[args.index("--profile") + 1] if "--profile" in args else None
+    session = botocore.session.Session(profile=profile)
+    assert session.get_config_variable("region") == region
+    assert btl.resolve_region(profile) == region
 
 
 EXPIRY_CASES = [

@@ -55,9 +55,9 @@ def test_interleaved_inputs_never_borrow_each_others_parts() -> None:
     for case in cases + cases[::-7]:
         access_key, secret_key, token, region, expires, now = case
         credentials = btl.Credentials(access_key, secret_key, token)
-        assert btl.generate_token(
-            credentials, region, expiry=expires, now=now
-        ) == reference(*case), case
+        assert btl.generate_token(credentials, region, expiry=expires, now=now) == reference(
+            *case
+        ), case
 
 
 def test_the_secret_is_checked_not_trusted_from_the_table() -> None:

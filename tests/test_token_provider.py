@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, List, Optional
 
 import pytest
@@ -230,6 +231,24 @@ def test_repr_and_validation() -> None:
     )
     with pytest.raises(btl.InvalidParameterError):
         naive()
+
+
+def test_region_from_the_profile_as_provide_token_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = eu-south-1\n[profile dev]\nregion = me-central-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    source = Source(Clock())
+    provider = btl.TokenProvider(credentials_provider=source)
+    assert (provider.region, provider.region_source) == ("eu-south-1", "profile default")
+    dev = btl.TokenProvider(profile="dev", credentials_provider=source)
+    assert (dev.region, dev.region_source) == ("me-central-1", "profile dev")
+    with pytest.raises(btl.ProfileNotFound):
+        btl.TokenProvider(profile="ghost", credentials_provider=source)
 
 
 def test_region_and_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,95 @@
+"""The two places that reach for defaults: the region and the credential chain.
+
+``provide_token``, ``TokenProvider`` and the ``bedrock-token`` command all
+resolve through here, in the same order: the region from the argument, then
+``AWS_REGION``, then botocore's session region (``AWS_DEFAULT_REGION``, then
+the profile's ``region``); the credentials from the given provider's
+``load()``, else the default chain.  A caller resolving both passes one
+:class:`~bedrock_token_lite._config.SessionConfig`, so each file is read once.
+
+Nothing here imports ``datetime``: credentials from the environment reach the
+command line's signer without loading it.
+"""
+
+from __future__ import annotations
+
+from ._core import check_region
+from ._errors import InvalidParameterError, NoCredentialsError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Mapping, Optional, Tuple
+
+    from ._config import SessionConfig
+
+__all__ = ["config_for", "load_credentials", "resolve_region"]
+
+NO_REGION = (
+    "Region must be provided or set via the AWS_REGION environment variable. "
+    "Pass %s (for example), set AWS_REGION or AWS_DEFAULT_REGION, or set region "
+    "in the profile (aws configure set region us-east-1)."
+)
+
+
+def config_for(
+    profile: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
+) -> SessionConfig:
+    """A configuration for ``profile`` (explicit, as ``Session(profile=...)``)."""
+    from ._config import SessionConfig
+
+    return SessionConfig(profile, environ=environ)
+
+
+def resolve_region(
+    region: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    *,
+    profile: Optional[str] = None,
+    config: Optional[SessionConfig] = None,
+    how: str = "region='us-east-1'",
+) -> Tuple[str, str]:
+    """(region, where it came from), as ``provide_token`` finds it.
+
+    The source is ``"argument"``, ``"AWS_REGION"``, ``"AWS_DEFAULT_REGION"``
+    or ``"profile NAME"``.  Raises ``InvalidParameterError`` (naming ``how``
+    to pass one) when there is none or it is malformed, and ``ProfileNotFound``
+    or ``ConfigParseError`` where botocore would while reading the profile.
+    """
+    if region:
+        return check_region(region), "argument"
+    if config is None:
+        config = config_for(profile, environ)
+    from ._chain import region_with_config
+
+    found = region_with_config(config)
+    if not found:
+        raise InvalidParameterError(NO_REGION % how)
+    env = config.environ
+    if env.get("AWS_REGION"):
+        source = "AWS_REGION"
+    elif env.get("AWS_DEFAULT_REGION") is not None:
+        source = "AWS_DEFAULT_REGION"
+    else:
+        source = "profile %s" % config.profile_name
+    return check_region(found), source
+
+
+def load_credentials(
+    credentials_provider: Any = None,
+    profile: Optional[str] = None,
+    config: Optional[SessionConfig] = None,
+) -> Any:
+    """Credentials from ``credentials_provider.load()``, else from the default chain.
+
+    Raises ``NoCredentialsError`` when the provider returns ``None``; the
+    chain raises it itself, naming every source it tried.
+    """
+    if credentials_provider is not None:
+        credentials = credentials_provider.load()
+    else:
+        from ._chain import resolve_with_config
+
+        credentials = resolve_with_config(config if config is not None else config_for(profile))
+    if credentials is None:
+        raise NoCredentialsError()
+    return credentials
