@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 from ._defaults import load_credentials
+from ._dt import timedelta
 from ._errors import InvalidParameterError
 from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, check_region, expiry_seconds, generate_token
 

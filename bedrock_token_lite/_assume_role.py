@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 
 from ._credentials import Credentials
+from ._dt import datetime, timezone
 from ._errors import (
     CredentialRetrievalError,
     InfiniteLoopConfigError,

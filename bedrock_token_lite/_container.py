@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
 
 from . import _http
 from ._credentials import Credentials
+from ._dt import datetime
 from ._errors import (
     AuthTokenFileNotFoundError,
     ConnectionClosedError,

@@ -31,8 +31,7 @@ or weekday names in other positions, and epoch numbers.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
+from ._dt import datetime, timedelta, timezone
 from ._errors import ExpiryParseError, ExpiryTypeError, NaiveExpiryError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

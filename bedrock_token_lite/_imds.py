@@ -12,11 +12,11 @@ algorithm again.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
 
 from . import _http
 from ._container import parse_expiry
 from ._credentials import Credentials
+from ._dt import datetime, timedelta, timezone
 from ._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,

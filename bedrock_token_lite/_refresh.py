@@ -18,9 +18,8 @@ on first use, as a mandatory refresh.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from ._credentials import Credentials
+from ._dt import datetime, timezone
 from ._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

@@ -10,10 +10,10 @@ use an ``[sso-session]`` refresh an expiring token through SSO-OIDC
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
 
 from ._assume_role import CachedFetcher
 from ._credentials import Credentials
+from ._dt import datetime, timedelta, timezone
 from ._errors import (
     ClientError,
     InvalidConfigError,

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping as _AbcMapping
-from datetime import datetime, timezone
 
 from . import sigv4
 from ._credentials import Credentials
+from ._dt import datetime, timezone
 from ._errors import (
     ClientError,
     EndpointConnectionError,

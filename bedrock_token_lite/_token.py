@@ -6,8 +6,6 @@ turns datetime and timedelta arguments into its plain inputs.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 from . import sigv4
 from ._core import (
     BEDROCK_HOST,
@@ -22,6 +20,7 @@ from ._core import (
     use_builtin_sha256,
 )
 from ._credentials import Credentials
+from ._dt import datetime, timedelta, timezone
 from ._errors import InvalidParameterError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

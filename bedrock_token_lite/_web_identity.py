@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
 
 from ._assume_role import CachedFetcher, _set_param, assume_role_cache_key
 from ._credentials import Credentials
+from ._dt import datetime, timezone
 from ._errors import InvalidConfigError
 from ._refresh import DeferredRefreshableCredentials
 from ._sts import ClientConfig, call_sts
