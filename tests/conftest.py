@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Iterator
+
+import pytest
 
 TESTS_DIR = Path(__file__).resolve().parent
 if str(TESTS_DIR) not in sys.path:
@@ -30,3 +33,23 @@ try:
     settings.load_profile("quick" if os.environ.get("BTL_QUICK") == "1" else "full")
 except ImportError:  # pragma: no cover - hypothesis is a test extra
     pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _without_the_developers_aws_setup(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Run every test as on a fresh machine, whatever the developer has configured.
+
+    An ``AWS_PROFILE``, ``AWS_REGION`` or key variable, or a ``~/.aws/config``
+    with a region, would otherwise decide what tests of the default region and
+    credential chain see.  ``AWS_*`` and ``BOTO_CONFIG`` are removed and
+    ``HOME`` is an empty directory for the session; tests set what they need.
+    """
+    patch = pytest.MonkeyPatch()
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name == "BOTO_CONFIG":
+            patch.delenv(name)
+    patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+    yield
+    patch.undo()
