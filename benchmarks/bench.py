@@ -53,6 +53,7 @@ HEAVY_MODULES = ("urllib.request", "json", "configparser", "subprocess", "argpar
 # Row labels: tests/test_benchmark_smoke.py looks for these.
 ROW_OURS = "bedrock_token_lite.generate_token"
 ROW_OURS_CLOCK = "bedrock_token_lite.generate_token, now=None"
+ROW_OURS_NEW_TOKEN = "bedrock_token_lite.generate_token, a new session token each call"
 ROW_BOTOCORE = "botocore AWSRequest + SigV4QueryAuth.add_auth + base64"
 ROW_OFFICIAL = "aws_bedrock_token_generator._generate_token"
 ROW_PRIMITIVES = "bare primitives (SHA-256 + HMAC-SHA256 + base64)"
@@ -214,6 +215,23 @@ def bench_per_token(cfg: Dict[str, Any]) -> Dict[str, Any]:
             generate(creds, REGION, now=now)
         return time.perf_counter() - t0
 
+    def ours_new_token(n: int) -> float:
+        # Nothing that depends on the session token can be reused: its percent-encoding
+        # and the fixed parts of the canonical request and URL are rebuilt every call.
+        start = offset[0]
+        offset[0] += n
+        pairs = [
+            (
+                btl.Credentials(ACCESS_KEY, SECRET_KEY, TOKEN[:-8] + "%08d" % (start + i)),
+                BASE_INSTANT + timedelta(seconds=start + i),
+            )
+            for i in range(n)
+        ]
+        t0 = time.perf_counter()
+        for fresh, now in pairs:
+            generate(fresh, REGION, now=now)
+        return time.perf_counter() - t0
+
     def ours_clock(n: int) -> float:
         t0 = time.perf_counter()
         for _ in range(n):
@@ -270,6 +288,7 @@ def bench_per_token(cfg: Dict[str, Any]) -> Dict[str, Any]:
     runners: Dict[str, Runner] = {
         ROW_OURS: ours,
         ROW_OURS_CLOCK: ours_clock,
+        ROW_OURS_NEW_TOKEN: ours_new_token,
         ROW_PRIMITIVES: primitives,
         ROW_SHA: sha_only,
         ROW_HMAC: hmac_only,
@@ -467,7 +486,22 @@ def bench_cli(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
         "overhead_s": {n: median(s) - base for n, s in samples.items() if n != ROW_PASS},
         "runs": cfg["cli_runs"],
         "console_script": os.path.exists(script),
+        "script_imports_re": script_imports_re(script),
     }
+
+
+def script_imports_re(script: str) -> Optional[bool]:
+    """Whether the installer's wrapper script imports ``re`` before our code runs.
+
+    pip before 25.0 (and distlib) write one that does, for a regular
+    expression on ``sys.argv[0]``; that import costs several milliseconds on
+    every run.  pip 25.0 and later, and uv, write one that does not.
+    """
+    try:
+        with open(script, encoding="utf-8", errors="replace") as fh:
+            return any(line.strip() == "import re" for line in fh)
+    except OSError:
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -706,7 +740,11 @@ def render(data: Dict[str, Any]) -> str:
     add(
         "Session token of %d characters; canonical request %d bytes, string to sign %d bytes, "
         "URL %d bytes, token %d characters. `generate_token` gets a new `now` each call "
-        "(base + i seconds). botocore reads its own clock. Bare primitives, on pre-encoded "
+        "(base + i seconds), so nothing that depends on the time is reused; what depends "
+        "on the credentials alone is (the derived signing key as a keyed HMAC, and the "
+        "percent-encoded access key and session token inside the fixed parts of the "
+        "canonical request and URL). The 'new session token each call' row rebuilds the "
+        "latter every call. botocore reads its own clock. Bare primitives, on pre-encoded "
         "bytes: `hashlib.sha256(canonical_request).hexdigest()`, "
         "`hmac.digest(cached_key, string_to_sign, 'sha256').hex()`, `b2a_base64(url)`."
         % (
@@ -720,7 +758,14 @@ def render(data: Dict[str, Any]) -> str:
     add("")
     add("| path | median µs | min µs | calls/repeat x repeats | vs ours |")
     add("|---|---:|---:|---:|---:|")
-    for name in (ROW_OURS, ROW_OURS_CLOCK, ROW_BOTOCORE, ROW_OFFICIAL, ROW_PRIMITIVES):
+    for name in (
+        ROW_OURS,
+        ROW_OURS_CLOCK,
+        ROW_OURS_NEW_TOKEN,
+        ROW_BOTOCORE,
+        ROW_OFFICIAL,
+        ROW_PRIMITIVES,
+    ):
         if name not in rows:
             add("| %s | n/a (not installed) | | | |" % name)
             continue
@@ -846,6 +891,19 @@ def render(data: Dict[str, Any]) -> str:
         over = cli["overhead_s"].get(name)
         add("| %s | %s | %s |" % (name, ms(v["median_s"]), "" if over is None else ms(over)))
     add("")
+    if cli.get("script_imports_re"):
+        add(
+            "The `bedrock-token` script here was written by an installer whose wrapper "
+            "imports `re` before our code runs (pip older than 25.0): part of its overhead "
+            "is that import. pip 25.0 or later, or uv, write a wrapper without it."
+        )
+        add("")
+    elif cli.get("script_imports_re") is False:
+        add(
+            "The `bedrock-token` wrapper script here does not import `re` (pip 25.0 or "
+            "later, or uv, wrote it). `python -m` adds `runpy` and its imports (~4 ms)."
+        )
+        add("")
     for name in (ROW_CLI, ROW_MODULE):
         if name in cli["overhead_s"]:
             o = cli["overhead_s"][name]

@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Dict, List, Tuple
 
 import bedrock_token_lite as btl
-from bedrock_token_lite import _token, sigv4
+from bedrock_token_lite import _core, _token, sigv4
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from bench import ACCESS_KEY, BASE_INSTANT, REGION, SECRET_KEY, TOKEN
@@ -85,85 +85,76 @@ def profile(calls: int) -> str:
     return buf.getvalue()
 
 
-def steps(min_time: float, repeats: int) -> List[Tuple[str, float]]:
-    """Each step of generate_token, with the intermediate values it really sees."""
+def steps(min_time: float, repeats: int) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
+    """Each step of generate_token (``_token`` then ``_core.sign_token``), on the values it sees."""
     creds = btl.Credentials(ACCESS_KEY, SECRET_KEY, TOKEN)
     now = BASE_INSTANT + timedelta(hours=7, seconds=13)
-    amz_date = sigv4._amz_date(now)
+    btl.generate_token(creds, REGION, now=now)  # fills the per-credentials and per-day tables
+    day = _token._days[now.toordinal()]
+    amz_date = day + b"%06dZ" % (now.hour * 10000 + now.minute * 100 + now.second)
     date = amz_date[:8]
-    scope = date + "/" + REGION + "/bedrock/aws4_request"
-    enc_ak = sigv4.uri_encode(ACCESS_KEY)
-    enc_tok = "&X-Amz-Security-Token=" + sigv4.uri_encode(TOKEN)
+    slot = (ACCESS_KEY, TOKEN, REGION, 43200)
+    layout = _core._layouts[slot]
+    canonical_head, credential_tail, canonical_tail, url_head, url_tail, scope = layout
+    sha256 = hashlib.sha256
+    mac = _core._signing_mac(ACCESS_KEY, SECRET_KEY, date, REGION)
 
-    def build_query() -> Tuple[str, str]:
-        query = (
-            "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="
-            + enc_ak
-            + "%2F"
-            + date
-            + "%2F"
-            + REGION
-            + "%2Fbedrock%2Faws4_request&X-Amz-Date="
-            + amz_date
-            + "&X-Amz-Expires="
-            + str(43200)
+    def stamp() -> bytes:
+        found = _token._days.get(now.toordinal())
+        assert found is not None
+        return found + b"%06dZ" % (now.hour * 10000 + now.minute * 100 + now.second)
+
+    def canonical_digest() -> str:
+        return sha256(
+            b"".join((canonical_head, date, credential_tail, amz_date, canonical_tail))
+        ).hexdigest()
+
+    digest = canonical_digest()
+
+    def signature() -> str:
+        keyed = mac.copy()
+        keyed.update(
+            b"".join((b"AWS4-HMAC-SHA256\n", amz_date, b"\n", date, scope, digest.encode()))
         )
-        return (
-            query + enc_tok + "&X-Amz-SignedHeaders=host",
-            query + "&X-Amz-SignedHeaders=host" + enc_tok,
-        )
+        return keyed.hexdigest()  # type: ignore[no-any-return]
 
-    canonical_query, url_query = build_query()
+    sig = signature().encode()
 
-    def build_canonical() -> str:
-        return (
-            "POST\n/\n"
-            + canonical_query
-            + "\nhost:bedrock.amazonaws.com\n\nhost\n"
-            + sigv4.EMPTY_SHA256
-        )
-
-    canonical = build_canonical()
-    to_sign = sigv4._string_to_sign(amz_date, scope, canonical)
-    key = sigv4._cached_signing_key(ACCESS_KEY, SECRET_KEY, date, REGION, "bedrock")
-    signature = sigv4._signature(key, to_sign)
-
-    def build_url_and_token() -> str:
-        url = "bedrock.amazonaws.com/?" + url_query + "&X-Amz-Signature=" + signature + "&Version=1"
-        return "bedrock-api-key-" + b2a_base64(url.encode("utf-8"), newline=False).decode("ascii")
+    def url_and_token() -> str:
+        url = b"".join((url_head, date, credential_tail, amz_date, url_tail, sig, b"&Version=1"))
+        return "bedrock-api-key-" + b2a_base64(url, newline=False).decode()
 
     table: List[Tuple[str, Step]] = [
-        (
-            "credential_values (get_frozen_credentials + checks)",
-            lambda: _token.credential_values(creds),
-        ),
         ("check_region (cached)", lambda: _token.check_region(REGION)),
+        ("stamp: day table + '%06dZ' of the time", stamp),
+        ("fixed parts: table lookup", lambda: _core._layouts.get(slot)),
+        ("canonical request: join + SHA-256 hex", canonical_digest),
         (
-            "expiry_seconds(timedelta(hours=12))",
-            lambda: _token.expiry_seconds(_token.DEFAULT_EXPIRY),
+            "keyed HMAC: table lookup (secret checked)",
+            lambda: _core._signing_mac(ACCESS_KEY, SECRET_KEY, date, REGION),
         ),
-        ("sigv4._utc(now)", lambda: sigv4._utc(now)),
-        ("sigv4._amz_date(now)", lambda: sigv4._amz_date(now)),
-        ("uri_encode(access key) (nothing to escape)", lambda: sigv4.uri_encode(ACCESS_KEY)),
-        ("uri_encode(600-char session token)", lambda: sigv4.uri_encode(TOKEN)),
-        ("build both query strings (+ concatenation)", build_query),
-        ("build canonical request (+ concatenation)", build_canonical),
+        ("signature: copy + join + update + hex", signature),
+        ("URL: join + b2a_base64 + decode + prefix", url_and_token),
+    ]
+    others: List[Tuple[str, Step]] = [
         (
-            "_string_to_sign (encode + import + SHA-256 + format)",
-            lambda: sigv4._string_to_sign(amz_date, scope, canonical),
+            "fixed parts rebuilt (a new session token)",
+            lambda: _core._layout(ACCESS_KEY, TOKEN, REGION, 43200),
         ),
         (
-            "_cached_signing_key (hit)",
-            lambda: sigv4._cached_signing_key(ACCESS_KEY, SECRET_KEY, date, REGION, "bedrock"),
+            "_core.sign_token, whole",
+            lambda: _core.sign_token(ACCESS_KEY, SECRET_KEY, TOKEN, REGION, 43200, amz_date),
         ),
-        ("_signature (import hmac + HMAC + hex)", lambda: sigv4._signature(key, to_sign)),
-        ("URL + encode + b2a_base64 + decode + prefix", build_url_and_token),
     ]
     overhead = loop_overhead(min_time, repeats)
-    out = [(name, max(per_call(fn, min_time, repeats) - overhead, 0.0)) for name, fn in table]
-    whole = per_call(lambda: btl.generate_token(creds, REGION, now=now), min_time, repeats)
-    out.append(("generate_token, whole call", whole - overhead))
-    return out
+    others.append(
+        ("generate_token, whole call", lambda: btl.generate_token(creds, REGION, now=now))
+    )
+
+    def timed(rows: List[Tuple[str, Step]]) -> List[Tuple[str, float]]:
+        return [(name, max(per_call(fn, min_time, repeats) - overhead, 0.0)) for name, fn in rows]
+
+    return timed(table), timed(others)
 
 
 def alternatives(min_time: float, repeats: int) -> List[Tuple[str, float]]:
@@ -307,13 +298,12 @@ def main() -> int:
     print("## Steps timed on their own (median ns per call, loop overhead removed)\n")
     print("| step | ns |")
     print("|---|---:|")
-    rows = steps(min_time, repeats)
-    total = 0.0
-    for name, seconds in rows[:-1]:
-        total += seconds
+    path, others = steps(min_time, repeats)
+    for name, seconds in path:
         print("| %s | %.0f |" % (name, seconds * 1e9))
-    print("| sum of the steps | %.0f |" % (total * 1e9))
-    print("| %s | %.0f |" % (rows[-1][0], rows[-1][1] * 1e9))
+    print("| sum of the steps | %.0f |" % (sum(seconds for _, seconds in path) * 1e9))
+    for name, seconds in others:
+        print("| %s | %.0f |" % (name, seconds * 1e9))
     print("\n## Alternatives (median ns per call)\n")
     print("| operation | ns |")
     print("|---|---:|")
