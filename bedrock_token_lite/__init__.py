@@ -4,7 +4,8 @@
 >>> token = provide_token(region="us-east-1")  # doctest: +SKIP
 """
 
-from ._version import __version__
+#: The single source of the version: the build (flit) reads it from here.
+__version__ = "0.1.0"
 
 # Names load on first use (PEP 562), so `import bedrock_token_lite` costs almost
 # nothing and `from bedrock_token_lite import generate_token` loads only what it needs.

@@ -18,7 +18,6 @@ from __future__ import annotations
 import sys
 
 from ._errors import BedrockTokenError, CredentialsError, InvalidParameterError
-from ._version import __version__
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -485,6 +484,8 @@ def main(
             out.write(HELP)
             return EXIT_OK
         if "version" in opts:
+            from . import __version__
+
             out.write("%s %s\n" % (PROG, __version__))
             return EXIT_OK
         return _print_token(opts, out, err, credentials_provider)
