@@ -137,10 +137,23 @@ def _env(ctx: ChainContext) -> Any:
     return EnvProvider(environ=ctx.environ)
 
 
-def _shared_credentials(ctx: ChainContext) -> Any:
-    from ._files import SharedCredentialProvider
+def _file(method: str, build: Callable[[ChainContext, Any], Any]) -> Callable[[ChainContext], Any]:
+    """A file provider, built (and ``_files`` imported) only when the chain reaches it."""
 
-    return SharedCredentialProvider(
+    def factory(ctx: ChainContext) -> Any:
+        def deferred_build() -> Any:
+            from . import _files
+
+            return build(ctx, _files)
+
+        return _Deferred(method, deferred_build)
+
+    factory.__name__ = method
+    return factory
+
+
+def _shared_credentials(ctx: ChainContext, files: Any) -> Any:
+    return files.SharedCredentialProvider(
         ctx.config.credentials_file,
         ctx.profile_name,
         environ=ctx.environ,
@@ -160,10 +173,8 @@ def _process(ctx: ChainContext) -> Any:
     return _Deferred("custom-process", build)
 
 
-def _config_file(ctx: ChainContext) -> Any:
-    from ._files import ConfigProvider
-
-    return ConfigProvider(
+def _config_file(ctx: ChainContext, files: Any) -> Any:
+    return files.ConfigProvider(
         ctx.config.config_file,
         ctx.profile_name,
         environ=ctx.environ,
@@ -172,16 +183,12 @@ def _config_file(ctx: ChainContext) -> Any:
     )
 
 
-def _ec2_file(ctx: ChainContext) -> Any:
-    from ._files import OriginalEC2Provider
-
-    return OriginalEC2Provider(ctx.environ, home=ctx.home)
+def _ec2_file(ctx: ChainContext, files: Any) -> Any:
+    return files.OriginalEC2Provider(ctx.environ, home=ctx.home)
 
 
-def _boto(ctx: ChainContext) -> Any:
-    from ._files import BotoProvider
-
-    return BotoProvider(ctx.environ, home=ctx.home)
+def _boto(ctx: ChainContext, files: Any) -> Any:
+    return files.BotoProvider(ctx.environ, home=ctx.home)
 
 
 def _optional_module(name: str) -> Any:
@@ -204,9 +211,10 @@ class _Deferred:
     """A provider built only when the chain reaches it.
 
     botocore builds every provider up front; ours are built lazily so that
-    environment or file credentials never pay for importing the network
-    providers.  Building one raises nothing botocore would raise eagerly: the
-    eager checks run in :func:`create_credential_resolver` first.
+    environment credentials never pay for importing the file providers, nor
+    file credentials for the network providers.  Building one raises nothing
+    botocore would raise eagerly: the eager checks run in
+    :func:`create_credential_resolver` first.
     """
 
     def __init__(self, method: str, build: Callable[[], Any]) -> None:
@@ -274,12 +282,12 @@ PROVIDER_ORDER: Sequence[Tuple[str, Callable[[ChainContext], Any]]] = (
         ),
     ),
     ("sso", _network("sso", "_sso", "SSOProvider", _cache_extra)),
-    ("shared-credentials-file", _shared_credentials),
+    ("shared-credentials-file", _file("shared-credentials-file", _shared_credentials)),
     ("login", _network("login", "_login", "LoginProvider")),
     ("custom-process", _process),
-    ("config-file", _config_file),
-    ("ec2-credentials-file", _ec2_file),
-    ("boto-config", _boto),
+    ("config-file", _file("config-file", _config_file)),
+    ("ec2-credentials-file", _file("ec2-credentials-file", _ec2_file)),
+    ("boto-config", _file("boto-config", _boto)),
     ("container-role", _network("container-role", "_container", "ContainerProvider")),
     ("iam-role", _network("iam-role", "_imds", "InstanceMetadataProvider")),
 )
