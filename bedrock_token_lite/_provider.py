@@ -236,7 +236,8 @@ class TokenProvider:
 
     @property
     def region_source(self) -> str:
-        """Where the region came from: ``argument``, ``AWS_REGION`` or ``AWS_DEFAULT_REGION``."""
+        """Where the region came from: ``argument``, ``AWS_REGION``, ``AWS_DEFAULT_REGION``
+        or ``profile NAME``."""
         return self._region_source
 
     @property
