@@ -5,23 +5,18 @@ from __future__ import annotations
 import os
 
 from ._credentials import Credentials
-from ._dt import datetime, timezone
-from ._errors import (
-    CredentialRetrievalError,
-    InfiniteLoopConfigError,
-    InvalidConfigError,
-    MFAPromptError,
-    PartialCredentialsError,
-    RefreshWithMFAUnsupportedError,
-)
-from ._refresh import DeferredRefreshableCredentials
-from ._sts import ClientConfig, call_sts
+from ._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
+# The STS client, refreshable credentials, datetime and the rarer errors load only
+# once a profile has a role_arn: the chain asks this provider before the files
+# for every profile, and most profiles have none.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
 
-    from ._sts import Sleep, Transport
+    from ._refresh import DeferredRefreshableCredentials
+    from ._sts import ClientConfig, Sleep, Transport
 
 __all__ = [
     "CREDENTIAL_SOURCES",
@@ -43,6 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _utc_now() -> datetime:
+    from ._dt import datetime, timezone
+
     return datetime.now(timezone.utc)
 
 
@@ -102,6 +99,8 @@ class _MFARefresher:
 
     def __call__(self) -> Credentials:
         if self._called:
+            from ._errors import RefreshWithMFAUnsupportedError
+
             raise RefreshWithMFAUnsupportedError()
         self._called = True
         return self._fetch()
@@ -117,6 +116,8 @@ def default_mfa_prompter(prompt: str) -> str:
 
     stdin = sys.stdin
     if stdin is None or not stdin.isatty():
+        from ._errors import MFAPromptError
+
         raise MFAPromptError(
             "%sno terminal to read the code from. Run interactively, or pass "
             "mfa_prompter=<callable returning the 6-digit code> to the provider." % (prompt,)
@@ -203,6 +204,8 @@ class AssumeRoleProvider:
         profile = profiles.get(self._profile_name, {})
         if not _has_assume_role_config(profile):
             return None
+        from ._sts import ClientConfig
+
         client_config = ClientConfig(
             environ=self._environ,
             full_config=config,
@@ -275,6 +278,9 @@ class AssumeRoleProvider:
         key = assume_role_cache_key(params, generated)
         frozen_params = list(params)
 
+        from ._refresh import DeferredRefreshableCredentials
+        from ._sts import call_sts
+
         def fetch() -> Credentials:
             request = list(frozen_params)
             if mfa_serial is not None:
@@ -312,6 +318,8 @@ class AssumeRoleProvider:
         if source_profile not in visited:
             return
         if source_profile != parent or not _has_static(profiles[source_profile]):
+            from ._errors import InfiniteLoopConfigError
+
             raise InfiniteLoopConfigError(source_profile, visited)
 
     def _from_credential_source(self, credential_source: str, name: str) -> Any:

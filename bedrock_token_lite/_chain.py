@@ -217,9 +217,16 @@ class _Deferred:
     :func:`create_credential_resolver` first.
     """
 
-    def __init__(self, method: str, build: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        method: str,
+        build: Callable[[], Any],
+        configured: Optional[Callable[[], bool]] = None,
+    ) -> None:
         self.METHOD = method
         self._build = build
+        #: The provider's own first test, run before building it: false means ``None``.
+        self._configured = configured
         self._provider: Any = None
 
     @property
@@ -233,6 +240,8 @@ class _Deferred:
         return _describe(self.provider)
 
     def load(self) -> Any:
+        if self._provider is None and self._configured is not None and not self._configured():
+            return None
         return self.provider.load()
 
 
@@ -241,13 +250,15 @@ def _network(
     module_name: str,
     class_name: str,
     extra: Callable[[ChainContext], Any] = lambda ctx: {},
+    configured: Optional[Callable[[ChainContext], bool]] = None,
 ) -> Callable[[ChainContext], Any]:
     def factory(ctx: ChainContext) -> Any:
         def build() -> Any:
             module = _optional_module(module_name)
             return getattr(module, class_name)(**ctx.network_kwargs(), **extra(ctx))
 
-        return _Deferred(method, build)
+        test = None if configured is None else (lambda: configured(ctx))
+        return _Deferred(method, build, test)
 
     factory.__name__ = module_name
     return factory
@@ -263,6 +274,18 @@ def _assume_role_extra(ctx: ChainContext) -> Any:
 
 def _cache_extra(ctx: ChainContext) -> Any:
     return {"cache": ctx.cache}
+
+
+#: botocore's SSOProvider goes on only when the profile has one of these keys
+#: (the same tuple as ``_sso._PROFILE_KEYS``; a test keeps them equal).
+SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
+
+
+def _has_sso_keys(ctx: ChainContext) -> bool:
+    """SSOProvider's first test, so that most profiles never load the SSO and STS code."""
+    profiles = ctx.load_config().get("profiles") or {}
+    profile = profiles.get(ctx.profile_name, {})
+    return any(key in profile for key in SSO_PROFILE_KEYS)
 
 
 #: (name, factory) in botocore's order; a factory returning ``None`` is skipped.
@@ -281,7 +304,7 @@ PROVIDER_ORDER: Sequence[Tuple[str, Callable[[ChainContext], Any]]] = (
             _cache_extra,
         ),
     ),
-    ("sso", _network("sso", "_sso", "SSOProvider", _cache_extra)),
+    ("sso", _network("sso", "_sso", "SSOProvider", _cache_extra, _has_sso_keys)),
     ("shared-credentials-file", _file("shared-credentials-file", _shared_credentials)),
     ("login", _network("login", "_login", "LoginProvider")),
     ("custom-process", _process),

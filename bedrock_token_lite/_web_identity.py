@@ -6,15 +6,16 @@ import os
 
 from ._assume_role import CachedFetcher, _set_param, assume_role_cache_key
 from ._credentials import Credentials
-from ._dt import datetime, timezone
 from ._errors import InvalidConfigError
-from ._refresh import DeferredRefreshableCredentials
-from ._sts import ClientConfig, call_sts
 
+# The STS client, refreshable credentials and datetime load only once a token
+# file is configured: the chain asks this provider for every profile.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
 
+    from ._refresh import DeferredRefreshableCredentials
     from ._sts import Sleep, Transport
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
@@ -30,6 +31,8 @@ _NO_ROLE_ARN = (
 
 
 def _utc_now() -> datetime:
+    from ._dt import datetime, timezone
+
     return datetime.now(timezone.utc)
 
 
@@ -108,6 +111,9 @@ class AssumeRoleWithWebIdentityProvider:
                 params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
             )
         key = assume_role_cache_key(params, generated)
+        from ._refresh import DeferredRefreshableCredentials
+        from ._sts import ClientConfig, call_sts
+
         client_config = ClientConfig(
             environ=self._environ,
             full_config=config,

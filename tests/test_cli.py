@@ -461,6 +461,36 @@ def test_the_command_never_loads_datetime_or_openssl_for_environment_credentials
     assert result.stderr == repr((0, [])), result.stderr
 
 
+def test_credentials_from_a_file_load_no_sts_sso_or_datetime(env: Dict[str, str]) -> None:
+    """A plain profile in the credentials file: assume role, web identity and SSO are
+    asked (in botocore's order) without loading the STS client, datetime or OpenSSL."""
+    home = Path(env["HOME"])
+    (home / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file/secret\n"
+    )
+    (home / "config").write_text("[default]\nregion = eu-south-2\n")
+    env = dict(env, AWS_SHARED_CREDENTIALS_FILE=str(home / "credentials"))
+    env["AWS_CONFIG_FILE"] = str(home / "config")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION"):
+        del env[name]
+    code = (
+        "import sys\n"
+        "from bedrock_token_lite._cli import run\n"
+        "sys.argv[1:] = []\n"
+        "status = run()\n"
+        "loaded = {'datetime', '_datetime', 'hashlib', '_hashlib', 'typing', 'json',\n"
+        "          'bedrock_token_lite._sts', 'bedrock_token_lite._sso',\n"
+        "          'bedrock_token_lite._refresh', 'bedrock_token_lite._errors_more'}\n"
+        "sys.stderr.write(repr((status, sorted(loaded & set(sys.modules)))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stderr == repr((0, [])), result.stderr
+    info = btl.decode_token(result.stdout.strip())
+    assert (info.access_key_id, info.region) == ("AKIDFILE", "eu-south-2")
+
+
 def test_verbose_names_the_credential_expiry_when_it_limits_the_token() -> None:
     """In process: an embedding program's provider whose credentials expire in 30 minutes."""
     import io

@@ -376,3 +376,24 @@ def test_imds_endpoint_validation_like_botocore() -> None:
         )
     for url in urls:
         assert _validity(ours, url) == _validity(theirs, url), url
+
+
+def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
+    """The chain skips building SSOProvider on exactly the test the provider starts with."""
+    from bedrock_token_lite import _sso
+
+    assert _chain.SSO_PROFILE_KEYS == _sso._PROFILE_KEYS
+    _write(
+        tmp_path,
+        {".aws/config": "[profile plain]\nregion = r\n[profile half]\nsso_account_id = 1\n"},
+    )
+    env = {"HOME": str(tmp_path)}
+    for profile, expect_built in (("plain", False), ("half", True)):
+        resolver = _chain.create_credential_resolver(profile, environ=env)
+        (sso,) = [p for p in resolver.providers if p.METHOD == "sso"]
+        if expect_built:
+            with pytest.raises(btl.InvalidConfigError, match="missing required configuration"):
+                sso.load()
+        else:
+            assert sso.load() is None
+        assert (sso._provider is not None) is expect_built
