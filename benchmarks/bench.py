@@ -64,6 +64,7 @@ ROW_PASS = "python -c pass"
 ROW_CLI = "bedrock-token --region us-east-1"
 ROW_MODULE = "python -m bedrock_token_lite --region us-east-1"
 ROW_MODULE_EMPTY = "python -m of an empty module (runpy alone)"
+ROW_CLI_FILE = "bedrock-token, credentials from ~/.aws/credentials"
 ROW_OFFICIAL_CLI = "python -c 'from aws_bedrock_token_generator import provide_token; ...'"
 ROW_FILE_OURS = "bedrock_token_lite.provide_token()"
 ROW_FILE_OFFICIAL = "aws_bedrock_token_generator.provide_token()"
@@ -468,10 +469,25 @@ def bench_cli(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
         pass
     cmds[ROW_MODULE_EMPTY] = ([py, "-m", "btl_bench_empty"], False)
     cwds = {ROW_MODULE_EMPTY: home}
+    envs: Dict[str, Dict[str, str]] = {}
     script = os.path.join(os.path.dirname(sys.executable), "bedrock-token")
     if os.path.exists(script):
         cmds[ROW_CLI] = ([script, "--region", REGION], True)
     cmds[ROW_MODULE] = ([py, "-m", "bedrock_token_lite", "--region", REGION], True)
+    if os.path.exists(script):
+        # The other common case: a developer's default profile in the credentials file
+        # (no key variables), as far as botocore's chain goes before the files.
+        file_home = os.path.join(home, "file-profile")
+        os.makedirs(os.path.join(file_home, ".aws"), exist_ok=True)
+        with open(os.path.join(file_home, ".aws", "credentials"), "w", encoding="utf-8") as fh:
+            fh.write(
+                "[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                "aws_session_token = %s\n" % (ACCESS_KEY, SECRET_KEY, TOKEN)
+            )
+        file_env = env_base(file_home)
+        del file_env["AWS_CONFIG_FILE"], file_env["AWS_SHARED_CREDENTIALS_FILE"]
+        envs[ROW_CLI_FILE] = file_env
+        cmds[ROW_CLI_FILE] = ([script, "--region", REGION], True)
     if has_module("aws_bedrock_token_generator"):
         cmds[ROW_OFFICIAL_CLI] = (
             [
@@ -483,13 +499,13 @@ def bench_cli(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
         )
     names = list(cmds)
     for name in names if cfg["warm_up_processes"] else ():
-        run_timed(cmds[name][0], env, cmds[name][1], cwds.get(name))
+        run_timed(cmds[name][0], envs.get(name, env), cmds[name][1], cwds.get(name))
     samples: Dict[str, List[float]] = {name: [] for name in names}
     for i in range(cfg["cli_runs"]):
         order = names[i % len(names) :] + names[: i % len(names)]
         for name in order:
             cmd, expect = cmds[name]
-            samples[name].append(run_timed(cmd, env, expect, cwds.get(name))[0])
+            samples[name].append(run_timed(cmd, envs.get(name, env), expect, cwds.get(name))[0])
     base = median(samples[ROW_PASS])
     return {
         "wall_s": {n: {"samples": s, "median_s": median(s)} for n, s in samples.items()},
@@ -892,6 +908,11 @@ def render(data: Dict[str, Any]) -> str:
 
     cli = data["cli"]
     add("## 3. CLI cold start with environment credentials (wall clock, ms)")
+    add("")
+    add(
+        "Environment credentials in an empty HOME, except the credentials-file row: no key "
+        "variables, a `[default]` profile in `~/.aws/credentials`."
+    )
     add("")
     add("Median of %d runs each, commands interleaved." % cli["runs"])
     add("")
