@@ -14,6 +14,8 @@ did when ``configparser`` itself parsed (the mapping is ``_expected_detail``).
 from __future__ import annotations
 
 import configparser
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Union
@@ -24,6 +26,8 @@ from hypothesis import strategies as st
 
 from bedrock_token_lite import _ini, _iniparse
 from bedrock_token_lite._errors import ConfigParseError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 Outcome = Tuple[Any, ...]
 
@@ -343,3 +347,26 @@ def test_failing_read_keeps_what_was_read(
 def test_unopenable_file_is_not_read(tmp_path: Path) -> None:
     for path in (tmp_path / "missing", tmp_path):  # missing; a directory
         assert _ours(str(path)) == _theirs(str(path)) == ("ok", [], False)
+
+
+def test_reading_files_imports_neither_configparser_nor_re(tmp_path: Path) -> None:
+    aws = tmp_path / ".aws"
+    aws.mkdir()
+    (aws / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = SECRETx01\n"
+    )
+    (aws / "config").write_text("[default]\nregion = us-east-1\n")
+    code = (
+        "import sys; from bedrock_token_lite import provide_token; provide_token(); "
+        "print(sorted({'configparser','re'} & set(sys.modules)))"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=str(ROOT), capture_output=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr.decode()
+    assert out.stdout.decode().strip() == "[]"
