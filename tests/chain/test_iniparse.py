@@ -292,7 +292,10 @@ def test_examples_cover_every_outcome(tmp_path: Path) -> None:
 
 
 def test_header_rule_of_this_python(tmp_path: Path) -> None:
-    """The one rule that differs between versions: where a header's name ends."""
+    """The parsing rule that differs between versions: where a header's name ends.
+
+    (The other difference, 3.13 joining values after a failed read, is tested below.)
+    """
     path = tmp_path / "f"
     path.write_text("[a]b]\nk = v\n[]x]\nj = w\n")
     if sys.version_info >= (3, 10):
