@@ -1,9 +1,14 @@
 """INI files read exactly as botocore's ``configloader`` reads them.
 
-The parsing itself is ``configparser.RawConfigParser()`` with its defaults,
-the same code botocore runs, so comments, continuation lines, ``[DEFAULT]``,
-duplicate sections and options behave identically.  ``configparser`` and
-``shlex`` are imported only when a file is actually read.
+botocore parses with ``configparser.RawConfigParser()`` and its defaults; we
+parse with ``_iniparse``, our own line-by-line copy of what that parser does on
+the running Python (comments, continuation lines, ``[DEFAULT]``, duplicate
+sections and options, errors and their line numbers, the header rule that
+changed in 3.10), without importing ``configparser`` or ``re``.
+``tests/chain/test_iniparse.py`` proves it the same: generated and hand-picked
+files read by both must give the same sections, options and values, or the
+same error at the same lines, on every supported Python.  ``shlex`` is
+imported only for ``[profile x]``-style headers.
 
 Paths get ``$VAR`` expansion, then ``~`` expansion, both over an injectable
 environment and home directory so tests never touch the real ones.
@@ -96,20 +101,20 @@ def expand_path(
 
 
 def _describe(exc: BaseException) -> tuple[str, Optional[int]]:
-    """A secret-free description of a ``configparser`` error, and its line."""
-    import configparser
+    """A secret-free description of an INI reading error, and its line."""
+    from . import _iniparse
 
-    if isinstance(exc, configparser.DuplicateOptionError):
+    if isinstance(exc, _iniparse.DuplicateOptionError):
         return (
             "option %r appears twice in section [%s]" % (exc.option, exc.section),
             exc.lineno,
         )
-    if isinstance(exc, configparser.DuplicateSectionError):
+    if isinstance(exc, _iniparse.DuplicateSectionError):
         return "section [%s] appears twice" % (exc.section,), exc.lineno
-    if isinstance(exc, configparser.MissingSectionHeaderError):
+    if isinstance(exc, _iniparse.MissingSectionHeaderError):
         return "text before the first [section] header", exc.lineno
-    if isinstance(exc, configparser.ParsingError):
-        lines = [lineno for lineno, _line in exc.errors]
+    if isinstance(exc, _iniparse.ParsingError):
+        lines = exc.linenos
         first = lines[0] if lines else None
         extra = "" if len(lines) < 2 else " (also lines %s)" % ", ".join(map(str, lines[1:]))
         return "a line that is not 'key = value'%s" % extra, first
@@ -165,23 +170,21 @@ def _stat_signature(expanded: str) -> Optional[Tuple[int, ...]]:
 
 
 def _parse_file(expanded: str, parse_subsections: bool) -> Tuple[RawConfig, bool]:
-    """Parse with ``RawConfigParser``; also whether the file could be opened at all."""
+    """Parse as ``RawConfigParser`` does; also whether the file could be read at all."""
     global parse_count
     parse_count += 1
-    import configparser
+    from . import _iniparse
 
-    cp = configparser.RawConfigParser()
     try:
-        opened = cp.read([expanded])
-    except (configparser.Error, UnicodeDecodeError) as e:
+        sections, defaults, opened = _iniparse.read(expanded)
+    except (_iniparse.Error, UnicodeDecodeError) as e:
         detail, lineno = _describe(e)
         raise ConfigParseError(expanded, detail, lineno) from None
     config: RawConfig = {}
-    for section in cp.sections():
+    for section, options in _iniparse.view(sections, defaults).items():
         values: Dict[str, Any] = {}
         config[section] = values
-        for option in cp.options(section):
-            value: Any = cp.get(section, option)
+        for option, value in options.items():
             if parse_subsections and value.startswith("\n"):
                 try:
                     value = _parse_nested(value)
