@@ -8,7 +8,7 @@ changed in 3.10), without importing ``configparser`` or ``re``.
 ``tests/chain/test_iniparse.py`` proves it the same: generated and hand-picked
 files read by both must give the same sections, options and values, or the
 same error at the same lines, on every supported Python.  ``shlex`` is
-imported only for ``[profile x]``-style headers.
+imported only for a ``[profile x]``-style header with quotes or backslashes.
 
 Paths get ``$VAR`` expansion, then ``~`` expansion, both over an injectable
 environment and home directory so tests never touch the real ones.
@@ -284,14 +284,29 @@ def raw_config_parse(
     return copy_tree(found)
 
 
-def _split_header(name: str) -> Optional[str]:
-    """``[profile x]`` → ``x`` by ``shlex.split``; ``None`` unless exactly two tokens."""
-    import shlex
+#: What ``shlex.split`` treats specially in a header besides its whitespace.
+_SHLEX_SPECIAL = frozenset("'\"\\")
+#: ``shlex``'s whitespace (not ``str.split``'s, which is all of Unicode's).
+_SHLEX_BLANKS = str.maketrans("\t\r\n", "   ")
 
-    try:
-        parts = shlex.split(name)
-    except ValueError:
-        return None
+
+def _split_header(name: str) -> Optional[str]:
+    """``[profile x]`` → ``x`` by ``shlex.split``; ``None`` unless exactly two tokens.
+
+    Without quotes or backslashes ``shlex.split`` (POSIX mode, no comments)
+    yields the runs of characters other than space, tab, CR and LF, so such a
+    name (nearly every one) is split here without importing ``shlex`` and
+    ``re``; ``tests/chain/test_ini.py`` compares the two on generated names.
+    """
+    if _SHLEX_SPECIAL.isdisjoint(name):
+        parts = [part for part in name.translate(_SHLEX_BLANKS).split(" ") if part]
+    else:
+        import shlex
+
+        try:
+            parts = shlex.split(name)
+        except ValueError:
+            return None
     return parts[1] if len(parts) == 2 else None
 
 

@@ -8,6 +8,7 @@ error class and message prefix) must agree.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Callable, Tuple
@@ -15,6 +16,8 @@ from typing import Any, Callable, Tuple
 import pytest
 import scenarios as S
 from _support import requires_botocore, sample
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bedrock_token_lite import _ini
 from bedrock_token_lite._errors import ConfigNotFound, ConfigParseError
@@ -195,3 +198,48 @@ def test_unreadable_file_parses_as_empty_like_botocore_as_root() -> None:
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result == {"readable": False, "ours": {}, "theirs": {}}
+
+
+_HEADER_CHARS = "ab1-_.' \"\\\t\r\n\x0b\x0c\x1c\x85\xa0\u2028\u3000#;"
+
+
+@given(
+    st.text(st.sampled_from(_HEADER_CHARS), max_size=12).map(lambda rest: "profile" + rest)
+    | st.text(st.sampled_from(_HEADER_CHARS), max_size=14)
+)
+@example("profile dev")
+@example("profile  dev\t")
+@example("profile\tdev")
+@example("profile\x0bdev")  # a vertical tab: str.split splits here, shlex does not
+@example("profile\xa0dev")
+@example("profile 'my dev'")
+@example('profile "a b" c')
+@example("profile 'open")
+@example("profile a\\ b")
+@example("profile #dev")
+def test_header_split_is_shlex_split(name: str) -> None:
+    """``[profile x]`` headers split as ``shlex.split`` does, with or without shlex loaded."""
+    import shlex
+
+    try:
+        parts = shlex.split(name)
+        expected = parts[1] if len(parts) == 2 else None
+    except ValueError:
+        expected = None
+    assert _ini._split_header(name) == expected
+
+
+def test_plain_headers_do_not_load_shlex_or_re(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = r\n[profile dev]\nregion = d\n[sso-session s]\nx = 1\n")
+    code = (
+        "import sys\n"
+        "from bedrock_token_lite import _ini\n"
+        "mapped = _ini.load_config(sys.argv[1])\n"
+        "print(sorted(mapped['profiles']), sorted(mapped['sso_sessions']),\n"
+        "      sorted({'shlex', 're', 'configparser'} & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(config)], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "['default', 'dev'] ['s'] []"
