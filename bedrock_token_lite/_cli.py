@@ -252,9 +252,10 @@ def _issue(
     from ._defaults import config_for, load_credentials, resolve_region
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
-    config = None if provider is not None else config_for(opts.get("profile"))
+    profile = opts.get("profile")
+    config = config_for(profile)  # one configuration for both: each file is read once
     region, source = resolve_region(opts.get("region"), config=config, how="--region us-east-1")
-    credentials = load_credentials(provider, opts.get("profile"), config)
+    credentials = load_credentials(provider, profile, config)
     if (
         credentials.__class__ is Credentials
         and credentials.expiry is None
