@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 
-from ._defaults import load_credentials
+from ._defaults import config_for, load_credentials, resolve_region
 from ._dt import timedelta
 from ._errors import InvalidParameterError
-from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, check_region, expiry_seconds, generate_token
+from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,19 +41,10 @@ def provide_token(
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
     credentials can be found.
     """
-    config = None  # one SessionConfig for region and credentials: each file is read once
-    if not region:
-        from ._chain import region_with_config
-        from ._config import SessionConfig
-
-        config = SessionConfig(profile)
-        region = region_with_config(config)
-    if not region:
-        raise InvalidParameterError(
-            "Region must be provided or set via the AWS_REGION environment variable. "
-            "Pass region='us-east-1' (for example) or set AWS_REGION or AWS_DEFAULT_REGION."
-        )
-    check_region(region)
+    # One configuration for region and credentials (each file read once), made only
+    # when the region has to be looked up.
+    config = None if region else config_for(profile)
+    region, _ = resolve_region(region, config=config)
     expiry_seconds(expiry)
     credentials = load_credentials(aws_credentials_provider, profile, config)
     return generate_token(credentials, region, expiry=expiry)
