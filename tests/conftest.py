@@ -53,3 +53,12 @@ def _without_the_developers_aws_setup(
     patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     yield
     patch.undo()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Name the oracle in every run's header, so a log says what was compared against."""
+    try:
+        import botocore
+    except ImportError:
+        return "oracle: botocore not installed (differential tests skip)"
+    return "oracle: botocore %s" % botocore.__version__

@@ -24,6 +24,7 @@ from bedrock_token_lite import Credentials, generate_token, sigv4
 VECTORS = ROOT / "vectors"
 TOKENS = VECTORS / "tokens.json"
 MIN_CASES = 60
+pytestmark = pytest.mark.signing_oracle
 
 sys.path.insert(0, str(VECTORS))
 import generate  # noqa: E402  (vectors/generate.py: the case list, no botocore at import)

@@ -34,7 +34,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from bedrock_token_lite import sigv4  # noqa: E402
 
-pytestmark = requires_botocore
+pytestmark = [requires_botocore, pytest.mark.signing_oracle]
 
 Header = Tuple[str, str]
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st  # noqa: E402
 sys.path.insert(0, str(ROOT / "vectors"))
 import btl_oracle  # noqa: E402
 
-pytestmark = [requires_botocore]
+pytestmark = [requires_botocore, pytest.mark.signing_oracle]
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "il-central-1")
 REGION_RE = r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
