@@ -45,7 +45,7 @@ RUNNER = Path(__file__).resolve().parent / "_runner.py"
 ZYGOTE = Path(__file__).resolve().parent / "_zygote.py"
 EXEC_ALWAYS = os.environ.get("BTL_ORACLE_EXEC") == "1"
 #: The interpreter that runs botocore (default: this one).  Pointing it at a
-#: Python with botocore 1.43 checks our code on an old Python against the spec's botocore.
+#: Python with botocore 1.44.8 checks our code on an old Python against the spec's botocore.
 ORACLE_PYTHON = os.environ.get("BTL_ORACLE_PYTHON") or sys.executable
 HOME_MARK = "<HOME>"
 TIMEOUT = 60

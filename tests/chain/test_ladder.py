@@ -45,8 +45,8 @@ from sts_harness import SOURCE_AK, SOURCE_SK, FakeAWS, iso_z, utc_now  # noqa: E
 
 from bedrock_token_lite import NoCredentialsError, resolve_credentials  # noqa: E402
 
-#: botocore 1.43 (the spec's) is importable here: run the botocore halves.
-HAVE_ORACLE = BOTOCORE_VERSION is not None and BOTOCORE_VERSION >= (1, 43)
+#: botocore 1.44 (the spec's oracle) is importable here: run the botocore halves.
+HAVE_ORACLE = BOTOCORE_VERSION is not None and BOTOCORE_VERSION >= (1, 44)
 # -- the ladder -----------------------------------------------------------------------------------
 
 #: Spec section 4, in chain order: the METHOD of providers 1..12.
