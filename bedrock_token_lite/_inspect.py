@@ -333,6 +333,10 @@ def decode_token(token: str) -> TokenInfo:
     signature = params["X-Amz-Signature"]
     if len(signature) != 64 or not _HEX.issuperset(signature):
         raise _bad("signature-format", "X-Amz-Signature is not 64 lower-case hex digits")
+    try:
+        expires_at = issued_at + timedelta(seconds=seconds)
+    except OverflowError:
+        raise _bad("expires", "it would expire after the year 9999 (beyond datetime)") from None
     session_token = None
     if _OPTIONAL in params:
         session_token = _canonical_value(_OPTIONAL, params[_OPTIONAL])
@@ -340,7 +344,7 @@ def decode_token(token: str) -> TokenInfo:
         region=region,
         access_key_id=access_key,
         issued_at=issued_at,
-        expires_at=issued_at + timedelta(seconds=seconds),
+        expires_at=expires_at,
         expiry_seconds=seconds,
         has_session_token=session_token is not None,
         version=1,

@@ -382,3 +382,24 @@ def test_an_unknown_parameter_is_rejected_named_bounded_and_without_its_value() 
     encoded = sigv4.uri_encode(SESSION)
     message = _parameter_error(_url_edit("X-Amz-Security-Token=", "X-Amz-Security-Token")(GOOD))
     assert encoded[:8] not in message
+
+
+def test_every_botocore_vector_verifies_in_its_own_and_the_java_order() -> None:
+    """Tokens signed by botocore (vectors/tokens.json), also reordered, verify."""
+    import json
+
+    from _support import ROOT
+
+    cases = json.loads((ROOT / "vectors" / "tokens.json").read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 60
+    for case in cases:
+        credentials = btl.Credentials(case["access_key"], case["secret_key"], case["session_token"])
+        now = datetime.fromisoformat(case["now"])
+        if now.year == 9999:
+            # Its expiry is past what datetime holds: an error, not an OverflowError.
+            with pytest.raises(btl.InvalidTokenError) as caught:
+                btl.decode_token(case["token"])
+            assert caught.value.check == "expires"
+            continue
+        for token in (case["token"], reorder(case["token"], JAVA_ORDER)):
+            assert btl.verify_token(token, credentials, now=now).expiry_seconds == case["expires"]
