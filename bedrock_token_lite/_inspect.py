@@ -1,11 +1,28 @@
 """Read a bearer token back (``decode_token``) and check it as the service would
 (``verify_token``).
 
-Decoding is strict: a token is accepted only in exactly the form the generator
-writes (canonical base64, parameters in the generator's order, canonical
-percent-encoding, lower-case hex signature), so that no two different texts
-decode to the same token.  Verification recomputes the signature with the
-building blocks the generator uses, so the two can never disagree.
+Decoding accepts what every official generator writes and nothing else:
+
+* the query parameters in any order (the Python generator keeps botocore's
+  order, the JavaScript one sorts them, the Java one has its own), each name
+  exactly once; a repeated name is an error naming the parameter;
+* with or without ``X-Amz-Security-Token`` (the JavaScript generator leaves out
+  an empty one, the Python one writes it empty);
+* no other parameter: no generator writes one, and one that was not signed could
+  be added by anybody, so an unknown name is an error that names it (at most 40
+  characters, and only when it looks like a name) and never quotes its value;
+* canonical base64 with padding, SigV4's canonical percent-encoding of every
+  value, lower-case hex signature, ``X-Amz-Expires`` a whole number of seconds
+  from 1 to 43200.  The JavaScript generator signs a fractional
+  ``expiresInSeconds`` as written (``X-Amz-Expires=1.5``); such a token is
+  rejected (``check`` ``expires``), as it is outside SigV4's whole seconds.
+
+Verification rebuilds the SigV4 canonical request from the parameters the
+token carries (all but ``X-Amz-Signature`` and ``Version``, which every
+generator appends after signing), the ``host`` header and the payload hash the
+generators sign (the empty body's SHA-256, or ``UNSIGNED-PAYLOAD`` for
+presigners that do not sign the payload), and compares signatures in constant
+time.
 
 Nothing here puts the signature, the session token or the token itself into a
 ``repr`` or an exception message.
@@ -23,7 +40,7 @@ from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, che
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Dict, List, Optional, Tuple
+    from typing import Any, Dict, Optional, Tuple
 
 __all__ = ["TokenInfo", "decode_token", "verify_token"]
 
@@ -42,9 +59,13 @@ _REQUIRED = (
     "Version",
 )
 _OPTIONAL = "X-Amz-Security-Token"
-# The generator's order, with and without a session token.
-_ORDER_PLAIN = _REQUIRED
-_ORDER_SESSION = (*_REQUIRED[:6], _OPTIONAL, *_REQUIRED[6:])
+_KNOWN = frozenset((*_REQUIRED, _OPTIONAL))
+#: Appended after signing by every generator, so not part of what was signed.
+_UNSIGNED = frozenset(("X-Amz-Signature", "Version"))
+#: The payload hashes a generator may have signed: the empty body's SHA-256
+#: (botocore and the JavaScript SDK's signer, for the bodiless POST), or
+#: ``UNSIGNED-PAYLOAD`` (presigners that leave the payload unsigned).
+_PAYLOAD_HASHES = (sigv4.EMPTY_SHA256, sigv4.UNSIGNED_PAYLOAD)
 
 
 class TokenInfo:
@@ -69,6 +90,7 @@ class TokenInfo:
         "_terminator",
         "_signature",
         "_session_token",
+        "_signed_query",
     )
 
     region: str
@@ -83,6 +105,7 @@ class TokenInfo:
     _terminator: str
     _signature: str
     _session_token: Optional[str]
+    _signed_query: str
 
     def __init__(self, **fields: Any) -> None:
         for name in self.__slots__:
@@ -131,6 +154,21 @@ def _show(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+_NAME_LIMIT = 40
+
+
+def _name(name: str) -> str:
+    """An unknown parameter's name for a message: quoted only if short and name-like.
+
+    Anything else (percent escapes, '+', a name run into a value) might hold part
+    of a value, so it is described by its length alone.
+    """
+    if name and len(name) <= _NAME_LIMIT and _NAME_CHARS.issuperset(name):
+        return repr(name)
+    return "with a name of %d characters that is not a plain parameter name" % len(name)
+
+
 def _bad(check: str, message: str) -> InvalidTokenError:
     return InvalidTokenError(check, "Invalid Bedrock bearer token: " + message)
 
@@ -152,30 +190,28 @@ def _canonical_value(name: str, value: str) -> str:
 
 
 def _split_query(query: str) -> Dict[str, str]:
+    """The query's parameters by name: any order, each known name exactly once.
+
+    Messages name parameters, never quote a value.
+    """
     params: Dict[str, str] = {}
-    names: List[str] = []
     for index, pair in enumerate(query.split("&"), 1):
         name, eq, value = pair.partition("=")
         if not eq:
+            known = [n for n in _KNOWN if pair.startswith(n)]
             raise _bad(
                 "parameter",
-                "query item %d (%s) is not name=value" % (index, _show(name, 30)),
+                "query item %d is not name=value%s"
+                % (index, " (it begins with %s)" % max(known, key=len) if known else ""),
             )
-        if name not in _ORDER_SESSION:
-            raise _bad("parameter", "unexpected query parameter %s" % _show(name, 30))
+        if name not in _KNOWN:
+            raise _bad("parameter", "unexpected query parameter %s" % _name(name))
         if name in params:
             raise _bad("parameter", "query parameter %s appears more than once" % name)
         params[name] = value
-        names.append(name)
     for name in _REQUIRED:
         if name not in params:
             raise _bad("parameter", "missing query parameter %s" % name)
-    expected = _ORDER_SESSION if _OPTIONAL in params else _ORDER_PLAIN
-    if tuple(names) != expected:
-        raise _bad(
-            "parameter",
-            "query parameters are not in the generator's order (%s)" % ", ".join(expected),
-        )
     return params
 
 
@@ -241,8 +277,11 @@ def _parse_credential(value: str) -> Tuple[str, str, str, str, str]:
 def decode_token(token: str) -> TokenInfo:
     """Decode a Bedrock bearer token without checking its signature.
 
-    Raises :class:`InvalidTokenError` (a ``ValueError``) naming what is wrong
-    when ``token`` is not exactly a token the generator could have written.
+    Accepts the query parameters in any order, each exactly once, with or
+    without ``X-Amz-Security-Token`` and no other (see the module docstring for
+    every rule).  Raises :class:`InvalidTokenError` (a ``ValueError``) naming
+    what is wrong; no message quotes the signature, the session token or the
+    value of an unknown parameter.
     """
     if not isinstance(token, str):
         raise _bad("type", "expected a str, got %s" % type(token).__name__)
@@ -294,6 +333,10 @@ def decode_token(token: str) -> TokenInfo:
     signature = params["X-Amz-Signature"]
     if len(signature) != 64 or not _HEX.issuperset(signature):
         raise _bad("signature-format", "X-Amz-Signature is not 64 lower-case hex digits")
+    try:
+        expires_at = issued_at + timedelta(seconds=seconds)
+    except OverflowError:
+        raise _bad("expires", "it would expire after the year 9999 (beyond datetime)") from None
     session_token = None
     if _OPTIONAL in params:
         session_token = _canonical_value(_OPTIONAL, params[_OPTIONAL])
@@ -301,7 +344,7 @@ def decode_token(token: str) -> TokenInfo:
         region=region,
         access_key_id=access_key,
         issued_at=issued_at,
-        expires_at=issued_at + timedelta(seconds=seconds),
+        expires_at=expires_at,
         expiry_seconds=seconds,
         has_session_token=session_token is not None,
         version=1,
@@ -310,6 +353,9 @@ def decode_token(token: str) -> TokenInfo:
         _terminator=terminator,
         _signature=signature,
         _session_token=session_token,
+        _signed_query=sigv4.canonical_query_string(
+            [(name, value) for name, value in params.items() if name not in _UNSIGNED]
+        ),
     )
 
 
@@ -325,23 +371,27 @@ def verify_token(
     In order: the token is well formed (:func:`decode_token`); its scope is
     ``<X-Amz-Date's day>/<region>/bedrock/aws4_request``; it names the
     credentials' access key id; it carries the credentials' session token (or
-    none when they have none); its signature is the one these credentials
-    produce (compared in constant time); it has not expired at ``now``; and it
-    was not issued more than ``clock_skew`` after ``now``.
+    none when they have none; an empty session token counts as none, since the
+    JavaScript generator leaves it out); its signature is the one these
+    credentials produce for the parameters it carries, in whatever order
+    (recomputed from its canonical request and compared in constant time); it
+    has not expired at ``now``; and it was not issued more than ``clock_skew``
+    after ``now``.
 
     Returns the :class:`TokenInfo`; raises :class:`InvalidTokenError` whose
     ``check`` names the first check that failed.
     """
     import hmac
 
-    from ._credentials import Credentials
-    from ._token import credential_values, generate_token
+    from ._token import credential_values
 
     info = decode_token(token)
     current = _now(now)
     if not isinstance(clock_skew, timedelta) or clock_skew < timedelta(0):
         raise InvalidParameterError("clock_skew must be a non-negative datetime.timedelta")
     access_key, secret_key, session_token = credential_values(credentials)
+    session_token = session_token or None  # an empty one is no session token
+    carried = info._session_token or None
     amz_day = "%04d%02d%02d" % (info.issued_at.year, info.issued_at.month, info.issued_at.day)
     if info.scope_date != amz_day:
         raise _bad(
@@ -360,39 +410,28 @@ def verify_token(
             "access-key",
             "it was signed for access key id %r, not %r" % (info.access_key_id, access_key),
         )
-    if info._session_token is None and session_token is not None:
+    if carried is None and session_token is not None:
         raise _bad(
             "session-token",
             "it carries no session token, but the credentials have one (%r)" % (access_key,),
         )
-    if info._session_token is not None:
+    if carried is not None:
         if session_token is None:
             raise _bad(
                 "session-token",
                 "it carries a session token, but the credentials (%r) have none" % (access_key,),
             )
-        if not hmac.compare_digest(
-            info._session_token.encode("utf-8"), session_token.encode("utf-8")
-        ):
+        if not hmac.compare_digest(carried.encode("utf-8"), session_token.encode("utf-8")):
             raise _bad(
                 "session-token",
                 "its session token is not the credentials' session token (%r)" % (access_key,),
             )
-    expected = generate_token(
-        Credentials(access_key, secret_key, session_token),
-        info.region,
-        expiry=info.expiry_seconds,
-        now=info.issued_at,
-    )
-    expected_signature = decode_token(expected)._signature
-    if not hmac.compare_digest(info._signature.encode("ascii"), expected_signature.encode("ascii")):
+    if not _signature_matches(info, secret_key):
         raise _bad(
             "signature",
             "the signature does not match the one the secret key of %r produces "
             "(wrong secret key, or the token was altered)" % (access_key,),
         )
-    if not hmac.compare_digest(expected.encode("ascii"), token.encode("ascii")):
-        raise _bad("signature", "it is not in the form the generator writes")
     if current >= info.expires_at:
         raise _bad(
             "expired",
@@ -405,6 +444,34 @@ def verify_token(
             % (_iso(info.issued_at), _span(info.issued_at - current), _span(clock_skew)),
         )
     return info
+
+
+def _signature_matches(info: TokenInfo, secret_key: str) -> bool:
+    """Recompute the signature from the token's own canonical request; constant-time compare."""
+    import hmac
+
+    amz_date = "%04d%02d%02dT%02d%02d%02dZ" % (
+        info.issued_at.year,
+        info.issued_at.month,
+        info.issued_at.day,
+        info.issued_at.hour,
+        info.issued_at.minute,
+        info.issued_at.second,
+    )
+    scope = "%s/%s/%s/aws4_request" % (info.scope_date, info.region, info.service)
+    key = sigv4.signing_key(secret_key, info.scope_date, info.region, info.service)
+    given = info._signature.encode("ascii")
+    matched = False
+    for payload_hash in _PAYLOAD_HASHES:
+        canonical_request = "POST\n/\n%s\nhost:%s\n\nhost\n%s" % (
+            info._signed_query,
+            BEDROCK_HOST,
+            payload_hash,
+        )
+        text = sigv4.string_to_sign(amz_date, scope, canonical_request)
+        expected = sigv4.signature_hex(key, text).encode("ascii")
+        matched = hmac.compare_digest(given, expected) or matched
+    return matched
 
 
 def _iso(when: datetime) -> str:

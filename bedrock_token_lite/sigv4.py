@@ -78,10 +78,13 @@ __all__ = [
     "EMPTY_SHA256",
     "UNSIGNED_PAYLOAD",
     "Signed",
+    "canonical_query_string",
     "presign",
     "sign",
     "sha256_hex",
+    "signature_hex",
     "signing_key",
+    "string_to_sign",
     "uri_encode",
 ]
 
@@ -265,6 +268,25 @@ def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     k_region = _hmac(k_date, region)
     k_service = _hmac(k_region, service)
     return _hmac(k_service, "aws4_request")
+
+
+def canonical_query_string(pairs: Iterable[Tuple[str, str]]) -> str:
+    """The canonical query string of already percent-encoded ``(name, value)`` pairs.
+
+    Sorted by name, then value, each written ``name=value``, joined with ``&``.
+    Encode names and values with :func:`uri_encode` first.
+    """
+    return _canonical_query(pairs)
+
+
+def string_to_sign(amz_date: str, scope: str, canonical_request: str) -> str:
+    """The string to sign: algorithm, ``amz_date``, ``scope``, the canonical request's SHA-256."""
+    return _string_to_sign(amz_date, scope, canonical_request)
+
+
+def signature_hex(key: bytes, text: str) -> str:
+    """The signature: hex HMAC-SHA256 of ``text`` (a string to sign) under a :func:`signing_key`."""
+    return _signature(key, text)
 
 
 def _cached_signing_key(

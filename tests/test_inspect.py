@@ -6,7 +6,7 @@ import base64
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Sequence
 
 import pytest
 from _support import requires_botocore, sample
@@ -101,13 +101,9 @@ MALFORMED = [
     ("parameter", _url_edit("&X-Amz-SignedHeaders=host", "")),
     ("parameter", _url_edit("&X-Amz-Signature=", "&X-Amz-Signature")),
     ("parameter", _url_edit("&Version=1", "&Version=1&Version=1")),
-    (
-        "parameter",
-        _url_edit(
-            "Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256",
-            "X-Amz-Algorithm=AWS4-HMAC-SHA256&Action=CallWithBearerToken",
-        ),
-    ),
+    # any order is fine, but each name once
+    ("parameter", _url_edit("&X-Amz-Algorithm=", "&Action=CallWithBearerToken&X-Amz-Algorithm=")),
+    ("parameter", _url_edit("&Version=1", "&Version=1&")),
     ("parameter", _url_edit("%2F20260304", "%2f20260304")),
     ("parameter", _url_edit("&X-Amz-Security-Token=", "&X-Amz-Security-Token=%7e")),
     ("version", _url_edit("&Version=1", "&Version=2")),
@@ -285,3 +281,125 @@ def test_verify_accepts_tokens_from_the_official_generator() -> None:
     assert btl.generate_token(WITH_SESSION, "us-west-2", now=info.issued_at) == token
     with pytest.raises(btl.InvalidTokenError):
         btl.verify_token(token, PLAIN)
+
+
+# -- parameter order: every generator's ------------------------------------------
+
+#: aws-sdk-java-v2's V4 presigner (used by the Java generator) writes this order.
+JAVA_ORDER = (
+    "Action",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-Algorithm",
+    "X-Amz-Date",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "Version",
+)
+
+
+def reorder(token: str, order: Sequence[str]) -> str:
+    head, query = url_of(token).split("?", 1)
+    pairs = dict(pair.split("=", 1) for pair in query.split("&"))
+    names = [name for name in order if name in pairs]
+    assert sorted(names) == sorted(pairs)
+    return token_of(head + "?" + "&".join("%s=%s" % (n, pairs[n]) for n in names))
+
+
+@pytest.mark.parametrize("credentials", [PLAIN, WITH_SESSION], ids=["plain", "session"])
+def test_tokens_in_the_java_order_decode_and_verify(credentials: btl.Credentials) -> None:
+    ours = btl.generate_token(credentials, "eu-central-1", expiry=900, now=T0)
+    java = reorder(ours, JAVA_ORDER)
+    assert java != ours
+    assert btl.decode_token(java).has_session_token is (credentials.token is not None)
+    info = btl.verify_token(java, credentials, now=T0)
+    assert info.region == "eu-central-1"
+    assert info._signature == btl.decode_token(ours)._signature
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.verify_token(java, btl.Credentials(AK, SECRET + "x", credentials.token), now=T0)
+    assert caught.value.check == "signature"
+
+
+def test_sorted_order_with_an_unsigned_payload_also_verifies() -> None:
+    """A presigner that signs UNSIGNED-PAYLOAD instead of the empty body's hash."""
+    signed = sigv4.presign(
+        "POST",
+        "https://bedrock.amazonaws.com/?Action=CallWithBearerToken",
+        credentials=WITH_SESSION,
+        region="us-west-2",
+        service="bedrock",
+        now=T0,
+        expires_in=600,
+        payload_hash=sigv4.UNSIGNED_PAYLOAD,
+    )
+    token = token_of(signed.url[len("https://") :] + "&Version=1")
+    assert btl.verify_token(reorder(token, sorted(JAVA_ORDER)), WITH_SESSION, now=T0)
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.verify_token(token, btl.Credentials(AK, SECRET + "x", SESSION), now=T0)
+    assert caught.value.check == "signature"
+
+
+def _parameter_error(bad: str) -> str:
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.decode_token(bad)
+    assert caught.value.check == "parameter"
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "name", ["X-Amz-Signature", "X-Amz-Security-Token", "Action", "Version", "X-Amz-Date"]
+)
+def test_a_repeated_parameter_is_named_but_its_value_never_quoted(name: str) -> None:
+    url = url_of(GOOD)
+    value = url.split(name + "=", 1)[1].split("&", 1)[0]
+    # the copy first, so that the error comes before any check of the value
+    message = _parameter_error(token_of(url.replace("?", "?%s=%s&" % (name, value), 1)))
+    assert name in message
+    assert "more than once" in message
+    assert value not in message or len(value) <= 1
+
+
+def test_an_unknown_parameter_is_rejected_named_bounded_and_without_its_value() -> None:
+    secret_value = "s3cr3t-VALUE-CANARY"
+    message = _parameter_error(
+        _url_edit("&Version=1", "&X-Extra=%s&Version=1" % secret_value)(GOOD)
+    )
+    assert "X-Extra" in message
+    assert secret_value not in message
+    long_name = "N" * 200
+    message = _parameter_error(_url_edit("&Version=1", "&%s=v&Version=1" % long_name)(GOOD))
+    assert long_name not in message
+    assert len(message) < 200
+    # a name that is not a plain name is described, not quoted
+    message = _parameter_error(_url_edit("&Version=1", "&a%3Db%26SECRET=v&Version=1")(GOOD))
+    assert "SECRET" not in message
+    # a token's signature or session token lost its '=': never quoted either
+    sig = signature_of(GOOD)
+    message = _parameter_error(_url_edit("X-Amz-Signature=", "X-Amz-Signature")(GOOD))
+    assert sig not in message
+    assert sig[:8] not in message
+    encoded = sigv4.uri_encode(SESSION)
+    message = _parameter_error(_url_edit("X-Amz-Security-Token=", "X-Amz-Security-Token")(GOOD))
+    assert encoded[:8] not in message
+
+
+def test_every_botocore_vector_verifies_in_its_own_and_the_java_order() -> None:
+    """Tokens signed by botocore (vectors/tokens.json), also reordered, verify."""
+    import json
+
+    from _support import ROOT
+
+    cases = json.loads((ROOT / "vectors" / "tokens.json").read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 60
+    for case in cases:
+        credentials = btl.Credentials(case["access_key"], case["secret_key"], case["session_token"])
+        now = datetime.fromisoformat(case["now"])
+        if now.year == 9999:
+            # Its expiry is past what datetime holds: an error, not an OverflowError.
+            with pytest.raises(btl.InvalidTokenError) as caught:
+                btl.decode_token(case["token"])
+            assert caught.value.check == "expires"
+            continue
+        for token in (case["token"], reorder(case["token"], JAVA_ORDER)):
+            assert btl.verify_token(token, credentials, now=now).expiry_seconds == case["expires"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import random
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
@@ -117,3 +118,39 @@ def test_any_single_character_change_of_the_url_is_rejected(
     changed = PREFIX + base64.b64encode(changed_url.encode()).decode()
     with pytest.raises(btl.InvalidTokenError):
         btl.verify_token(changed, credentials, now=now)
+
+
+@given(
+    keys, secrets, session_tokens, regions, expiries, instants, st.randoms(use_true_random=False)
+)
+def test_any_order_of_the_parameters_decodes_and_verifies_the_same(
+    ak: str,
+    sk: str,
+    tok: Optional[str],
+    region: str,
+    expiry: int,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    credentials = creds(ak, sk, tok)
+    token = btl.generate_token(credentials, region, expiry=expiry, now=now)
+    head, query = base64.b64decode(token[len(PREFIX) :]).decode("ascii").split("?", 1)
+    pairs = query.split("&")
+    rng.shuffle(pairs)
+    shuffled = PREFIX + base64.b64encode((head + "?" + "&".join(pairs)).encode()).decode()
+    original = btl.decode_token(token)
+    info = btl.verify_token(shuffled, credentials, now=now)
+    for field in ("region", "access_key_id", "issued_at", "expiry_seconds", "has_session_token"):
+        assert getattr(info, field) == getattr(original, field)
+    assert info._signature == original._signature
+    with pytest.raises(btl.InvalidTokenError) as caught:
+        btl.verify_token(shuffled, creds(ak, sk + "x", tok), now=now)
+    assert caught.value.check == "signature"
+    # a repeated pair, wherever it lands, is an error naming the parameter
+    pair = rng.choice(pairs)
+    pairs.insert(rng.randrange(len(pairs) + 1), pair)
+    repeated = PREFIX + base64.b64encode((head + "?" + "&".join(pairs)).encode()).decode()
+    with pytest.raises(btl.InvalidTokenError) as twice:
+        btl.decode_token(repeated)
+    assert twice.value.check == "parameter"
+    assert pair.split("=", 1)[0] in str(twice.value)
