@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import string
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 from urllib.parse import quote
 
 import pytest
-from _support import BOTOCORE_VERSION, requires_botocore
+from _support import BOTOCORE_VERSION, ROOT, requires_botocore
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given  # noqa: E402
@@ -468,3 +470,35 @@ def test_presign_keeps_a_query_escape_that_is_not_utf8(s3: bool) -> None:
         **kw,
     )
     assert again.url == theirs.url
+
+
+# --------------------------------------------------------------------------
+# The README example
+# --------------------------------------------------------------------------
+
+
+def readme_s3_example() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    # Fenced python blocks, also indented ones (inside a list item).
+    blocks = re.findall(r"^( *)```python\n(.*?)^\1```", text, flags=re.S | re.M)
+    found = [code for _, code in blocks if "double_encode_path=False" in code]
+    assert len(found) == 1, "README should hold one S3 presign example"
+    return textwrap.dedent(found[0])
+
+
+@requires_botocore
+def test_readme_s3_presign_example_matches_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The example imports the vendored copy as "sigv4"; run it against ours.
+    monkeypatch.setitem(sys.modules, "sigv4", sigv4)
+    creds = Creds("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session+token/=")
+    namespace: Dict[str, Any] = {"credentials": creds}
+    exec(compile(readme_s3_example(), "README.md", "exec"), namespace)  # noqa: S102 (our README)
+    url = namespace["url"]
+    match = re.search(r"X-Amz-Date=(\d{8}T\d{6}Z)&X-Amz-Expires=(\d+)&", url)
+    assert match is not None
+    instant = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+    expected_base = "https://bucket.s3.us-east-1.amazonaws.com/my%20key.txt"
+    theirs = botocore_s3(
+        "GET", expected_base, creds, "us-east-1", instant, expires=int(match.group(2))
+    )
+    assert url == theirs.url
