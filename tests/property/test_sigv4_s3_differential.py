@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import shutil
 import string
 import sys
 import textwrap
@@ -487,9 +488,22 @@ def readme_s3_example() -> str:
 
 
 @requires_botocore
-def test_readme_s3_presign_example_matches_botocore(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The example imports the vendored copy as "sigv4"; run it against ours.
-    monkeypatch.setitem(sys.modules, "sigv4", sigv4)
+def test_readme_s3_presign_example_matches_botocore(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # As the README says: sigv4.py copied on its own into a project, imported as "sigv4".
+    shutil.copy(ROOT / "bedrock_token_lite" / "sigv4.py", tmp_path / "sigv4.py")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    saved = sys.modules.pop("sigv4", None)
+    try:
+        run_readme_example(tmp_path)
+    finally:
+        sys.modules.pop("sigv4", None)
+        if saved is not None:
+            sys.modules["sigv4"] = saved
+
+
+def run_readme_example(tmp_path: Path) -> None:
     creds = Creds("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "session+token/=")
     namespace: Dict[str, Any] = {"credentials": creds}
     exec(compile(readme_s3_example(), "README.md", "exec"), namespace)  # noqa: S102 (our README)
@@ -502,3 +516,4 @@ def test_readme_s3_presign_example_matches_botocore(monkeypatch: pytest.MonkeyPa
         "GET", expected_base, creds, "us-east-1", instant, expires=int(match.group(2))
     )
     assert url == theirs.url
+    assert sys.modules["sigv4"].__file__ == str(tmp_path / "sigv4.py")  # the copy ran
