@@ -13,12 +13,13 @@ With their default settings both reproduce botocore's ``SigV4Auth`` and
 ``SigV4QueryAuth`` byte for byte: path normalisation and encoding, query
 canonicalisation, header trimming/folding/joining, the never-signed header
 list, the host taken from the URL, the payload hash and the order of the
-presigned URL's parameters.  Four settings botocore lacks
-(``normalize_path=False``, ``double_encode_path=False``,
-``sign_session_token=False`` and ``content_sha256_header=True``) plus
-``payload_hash`` cover the rest of the public AWS SigV4 test suite.
+presigned URL's parameters.  Three settings botocore lacks
+(``normalize_path=False``, ``sign_session_token=False`` and
+``content_sha256_header=True``) plus ``payload_hash`` cover the rest of the
+public AWS SigV4 test suite.
 
-S3 signs the path as sent, neither normalised nor encoded again.  With
+A fourth, ``double_encode_path=False``, is for S3, which signs the path as
+sent, neither normalised nor encoded again.  With
 ``normalize_path=False, double_encode_path=False``, :func:`presign` with
 ``payload_hash=UNSIGNED_PAYLOAD`` reproduces botocore's ``S3SigV4QueryAuth`` and
 :func:`sign` with ``content_sha256_header=True`` its ``S3SigV4Auth``.  The URL
