@@ -18,18 +18,29 @@ presigned URL's parameters.  Three settings botocore lacks
 ``content_sha256_header=True``) plus ``payload_hash`` cover the rest of the
 public AWS SigV4 test suite.
 
+A fourth, ``double_encode_path=False``, is for S3, which signs the path as
+sent, neither normalised nor encoded again.  With
+``normalize_path=False, double_encode_path=False``, :func:`presign` with
+``payload_hash=UNSIGNED_PAYLOAD`` reproduces botocore's ``S3SigV4QueryAuth`` and
+:func:`sign` with ``content_sha256_header=True`` its ``S3SigV4Auth``.  The URL
+must then hold the object key percent-encoded once, as it goes on the wire
+(``uri_encode`` each ``/``-separated part of the key).
+
 Deliberate differences from botocore, each where botocore departs from the
 SigV4 specification (with canonical input, the output is the same):
 
 * when presigning, every query pair is kept, in order, where botocore keeps only
-  the first value of a repeated key; and ``+`` is a literal plus sign, where
-  botocore reads it as a space;
+  the first value of a repeated key; ``+`` is a literal plus sign, where
+  botocore reads it as a space; and an escape that is not UTF-8 (``%FF``) stays
+  that byte, where botocore signs and sends U+FFFD (``%EF%BF%BD``);
 * when signing with a header, each query key and value is percent-decoded and
   re-encoded (the canonical form), where botocore uses them as written;
 * a URL fragment stays at the end of a presigned URL, where botocore appends
   ``X-Amz-Signature`` after it (inside the fragment);
 * a presigned request keeps its body (hashed into the signature) and the body's
-  form content type, where botocore moves the body into the query string.
+  form content type, where botocore moves the body into the query string;
+* an empty path (``https://host?query``, requested as ``/``) is signed as ``/``
+  in every mode, where botocore's S3 signers sign an empty line.
 
 Nothing here logs, and the :class:`Signed` result does not show its signature
 or URL in its ``repr``.
@@ -352,10 +363,13 @@ def _normalize_path(path: str) -> str:
     return first + "/".join(out) + last
 
 
-def _canonical_path(path: str, normalize: bool) -> str:
+def _canonical_path(path: str, normalize: bool, double_encode: bool) -> str:
     if normalize:
         path = _normalize_path(path)
-    return _encode_path(path or "/")
+    path = path or "/"  # what the request line carries; botocore's S3 signers sign ""
+    # Double encoding encodes the path as written (an escape becomes %25XX), as the
+    # SigV4 specification says for every service but S3; S3 signs the path as sent.
+    return _encode_path(path) if double_encode else path
 
 
 def _split_query(query: str, skip_empty: bool) -> List[Tuple[str, str]]:
@@ -531,6 +545,7 @@ def sign(
     service: str,
     now: datetime,
     normalize_path: bool = True,
+    double_encode_path: bool = True,
     sign_session_token: bool = True,
     content_sha256_header: bool = False,
     payload_hash: Optional[str] = None,
@@ -548,7 +563,14 @@ def sign(
     ``X-Amz-Content-SHA256`` header if present, else SHA-256 of ``body``.
 
     Settings botocore lacks (the defaults are botocore's behaviour):
-    ``normalize_path=False`` only URI-encodes the path (S3 style);
+    ``normalize_path=False`` keeps ``.``, ``..`` and empty path segments (the
+    default removes them); ``double_encode_path=False`` signs the path as
+    written instead of percent-encoding it again, so ``/a%20b`` is signed as
+    ``/a%20b``, not ``/a%2520b`` (with ``normalize_path=True`` the segments are
+    removed first, then the path is signed as written); an empty path is
+    signed as ``/`` either way.  S3 needs both ``False``, with
+    ``content_sha256_header=True``: that is botocore's ``S3SigV4Auth``, and the
+    URL must hold the object key percent-encoded once.
     ``sign_session_token=False`` adds ``X-Amz-Security-Token`` after signing
     instead of signing it; ``content_sha256_header=True`` adds and signs an
     ``x-amz-content-sha256`` header holding the payload hash.
@@ -578,7 +600,7 @@ def sign(
     canonical_request = "\n".join(
         (
             method.upper(),
-            _canonical_path(parts.path, normalize_path),
+            _canonical_path(parts.path, normalize_path, double_encode_path),
             _canonical_query(_split_query(parts.query, skip_empty=False)),
             block,
             signed_names,
@@ -616,6 +638,7 @@ def presign(
     now: datetime,
     expires_in: Union[int, timedelta],
     normalize_path: bool = True,
+    double_encode_path: bool = True,
     sign_session_token: bool = True,
     payload_hash: Optional[str] = None,
 ) -> Signed:
@@ -631,7 +654,10 @@ def presign(
     ``application/x-www-form-urlencoded; charset=utf-8`` is dropped, but only
     when there is no body.  ``expires_in`` is whole seconds or a timedelta
     (truncated).  With ``sign_session_token=False`` the token is left out of the
-    canonical query and added after ``X-Amz-Signature``.
+    canonical query and added after ``X-Amz-Signature``.  ``normalize_path`` and
+    ``double_encode_path`` are as for :func:`sign`; an S3 presigned URL (botocore's
+    ``S3SigV4QueryAuth``) takes ``normalize_path=False, double_encode_path=False,
+    payload_hash=UNSIGNED_PAYLOAD``.
     """
     from datetime import timedelta
     from urllib.parse import urlsplit, urlunsplit
@@ -666,7 +692,7 @@ def presign(
     canonical_request = "\n".join(
         (
             method.upper(),
-            _canonical_path(parts.path, normalize_path),
+            _canonical_path(parts.path, normalize_path, double_encode_path),
             _canonical_query(own + auth),
             block,
             signed_names,
