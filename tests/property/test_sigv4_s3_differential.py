@@ -46,6 +46,9 @@ CREDS = Creds("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 NOW = dt.datetime(2015, 8, 30, 12, 36, tzinfo=dt.timezone.utc)
 S3 = {"normalize_path": False, "double_encode_path": False}
 
+#: Runs against the oldest botocore too (CI, see .ci/run).
+pytestmark = pytest.mark.signing_oracle
+
 
 # --------------------------------------------------------------------------
 # The oracle: botocore's S3 signers, clock frozen, intermediate strings recorded
