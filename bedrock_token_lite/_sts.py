@@ -35,6 +35,7 @@ from ._errors import (
     NoRegionError,
     ParamValidationError,
     ResponseParserError,
+    SSLError,
 )
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -611,9 +612,9 @@ def _sts_http(
     """Send one request through the package's HTTP layer (``_http.request``).
 
     No redirects are followed; at most ``max_bytes`` of the body are read;
-    connection failures and timeouts become ``EndpointConnectionError``
-    naming the URL without its query string.  HTTP error statuses are
-    returned, not raised.
+    a failed TLS verification is ``SSLError`` (as botocore); other connection
+    failures and timeouts become ``EndpointConnectionError`` naming the URL
+    without its query string.  HTTP error statuses are returned, not raised.
     """
     from . import _http
     from ._errors import HTTPClientError, ResponseTooLargeError
@@ -633,7 +634,7 @@ def _sts_http(
             ca_bundle=ca_bundle,
             environ=environ,
         )
-    except EndpointConnectionError:
+    except (EndpointConnectionError, SSLError):
         raise
     except ResponseTooLargeError:
         raise  # not retried: a larger answer will not shrink
@@ -744,7 +745,7 @@ def _send_with_retries(
                 environ=config.environ,
                 ca_bundle=ca_bundle,
             )
-        except EndpointConnectionError:
+        except (EndpointConnectionError, SSLError):  # botocore retries both
             if last or (mode == "standard" and quota < _RETRY_COST):
                 raise
             if mode == "standard":
