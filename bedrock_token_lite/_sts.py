@@ -360,7 +360,8 @@ class ClientConfig:
     def check_client(self) -> None:
         """Raise what botocore raises while it creates a client, before any request.
 
-        An unknown retry mode, then an empty CA bundle.  Callers run this where
+        An unknown retry mode, a ``max_attempts`` below 1 (botocore's
+        ``InvalidMaxRetryAttemptsError`` message), then an empty CA bundle.  Callers run this where
         botocore creates the nested client: after the region is validated and
         before the endpoint, the parameters or a token are looked at.
         """
@@ -369,6 +370,12 @@ class ClientConfig:
             raise InvalidConfigError(
                 "Invalid value %r for retry_mode (AWS_RETRY_MODE); use legacy, standard or "
                 "adaptive" % (mode,)
+            )
+        attempts = self.max_attempts
+        if attempts is not None and attempts < 1:
+            raise InvalidConfigError(
+                'Value provided to "max_attempts": %d must be an integer greater than or equal '
+                "to 1." % (attempts,)
             )
         self.ca_bundle  # noqa: B018 (validates)
 
@@ -721,7 +728,6 @@ def _send_with_retries(
     max_attempts = config.max_attempts
     if max_attempts is None:
         max_attempts = _LEGACY_MAX_ATTEMPTS if mode == "legacy" else _STANDARD_MAX_ATTEMPTS
-    max_attempts = max(max_attempts, 1)
     send = transport or _sts_http
     pause = sleep
     if pause is None:
