@@ -361,9 +361,10 @@ class ClientConfig:
         """Raise what botocore raises while it creates a client, before any request.
 
         An unknown retry mode, a ``max_attempts`` below 1 (botocore's
-        ``InvalidMaxRetryAttemptsError`` message), then an empty CA bundle.  Callers run this where
-        botocore creates the nested client: after the region is validated and
-        before the endpoint, the parameters or a token are looked at.
+        ``InvalidMaxRetryAttemptsError`` message), then an empty CA bundle.
+        Callers run this where botocore creates the nested client: after the
+        region is validated and before the endpoint, the parameters or a token
+        are looked at.
         """
         mode = self.retry_mode
         if mode not in ("legacy", "standard", "adaptive"):
