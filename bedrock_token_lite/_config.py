@@ -85,16 +85,11 @@ def is_valid_uri(url: str) -> bool:
     return re.match(r"^\[%s(?:%s)?\]$" % (_ipv6_pattern(), zone), "[%s]" % host) is not None
 
 
-def _retry_mode_default(environ: Mapping[str, str]) -> str:
-    flag = environ.get("AWS_NEW_RETRIES_2026")
-    return "standard" if flag is not None and flag.lower() == "true" else "legacy"
-
-
 if TYPE_CHECKING:  # pragma: no cover
     _Conv = Optional[Callable[[Any], Any]]
 
 #: logical name → (environment variables in order, profile key, default, conversion).
-#: botocore 1.43's table (configprovider ``BOTOCORE_DEFAUT_SESSION_VARIABLES``), limited
+#: botocore 1.44's table (configprovider ``BOTOCORE_DEFAUT_SESSION_VARIABLES``), limited
 #: to what the credential chain and region resolution read.
 CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] = {
     "profile": (("AWS_DEFAULT_PROFILE", "AWS_PROFILE"), None, None, None),
@@ -152,7 +147,7 @@ CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] =
         ensure_boolean,
     ),
     "max_attempts": (("AWS_MAX_ATTEMPTS",), "max_attempts", None, int),
-    "retry_mode": (("AWS_RETRY_MODE",), "retry_mode", _retry_mode_default, None),
+    "retry_mode": (("AWS_RETRY_MODE",), "retry_mode", "standard", None),
     "ca_bundle": (("AWS_CA_BUNDLE",), "ca_bundle", None, None),
 }
 
@@ -227,7 +222,7 @@ class SessionConfig:
         if value is None and key is not None:
             value = self.scoped_config().get(key)
         if value is None:
-            value = default(self.environ) if callable(default) else default
+            value = default
         if value is not None and convert is not None:
             value = convert(value)
         return value

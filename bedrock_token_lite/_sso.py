@@ -402,6 +402,7 @@ def _endpoint(
     config: ClientConfig, service_id: str, host_prefix: str, fips_prefix: str, region: str
 ) -> str:
     validate_region(region)
+    config.check_client()  # botocore creates the client here, before the token is read
     custom = _custom_endpoint(config, service_id)
     if custom is not None:
         return custom

@@ -8,8 +8,9 @@ This module mirrors what botocore's nested clients do (spec section 18):
 * :func:`service_endpoint` and :func:`sts_endpoint` pick the URL and signing
   region botocore would pick;
 * :func:`call_sts` sends a query-protocol request (``Action=...&Version=...``),
-  signed with :mod:`.sigv4` or unsigned, retries like botocore's legacy or
-  standard mode and parses the XML answer into :class:`Credentials`;
+  signed with :mod:`.sigv4` or unsigned, retries like botocore 1.44's
+  standard mode (the default) or its legacy mode and parses the XML answer
+  into :class:`Credentials`;
 * :func:`call_json` sends the small REST/JSON requests of SSO and SSO-OIDC.
 
 All network access goes through :func:`_sts_http`, one function, so it can be
@@ -34,6 +35,7 @@ from ._errors import (
     NoRegionError,
     ParamValidationError,
     ResponseParserError,
+    SSLError,
 )
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -127,7 +129,8 @@ _PARTITIONS = (
     ("aws-us-gov", r"^us\-gov\-\w+\-\d+$", ("aws-us-gov-global",), "amazonaws.com", "api.aws"),
 )
 
-# botocore's legacy retry policy (data/_retry.json) and standard-mode lists.
+# botocore's legacy retry policy (data/_retry.json) and standard-mode lists
+# (retries/standard.py, retries/quota.py).
 _THROTTLING_CODES = frozenset(
     (
         "Throttling",
@@ -160,6 +163,70 @@ _STANDARD_TRANSIENT_CODES = frozenset(
     ("RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete")
 )
 _STANDARD_TRANSIENT_STATUS = frozenset((500, 502, 503, 504))
+_LEGACY_MAX_ATTEMPTS = 5
+_STANDARD_MAX_ATTEMPTS = 3
+_MAX_BACKOFF = 20.0
+#: The most an ``x-amz-retry-after`` header adds to the computed delay (seconds).
+_RETRY_AFTER_MAX_ADDITIONAL = 5.0
+#: Standard mode's retry quota: each client starts with 500 and a retry costs 14,
+#: or 5 after a throttling error.  The chain builds a client per call, so the
+#: quota only ends a call's retries early when more than 36 attempts are allowed.
+_RETRY_QUOTA = 500
+_RETRY_COST = 14
+_THROTTLING_RETRY_COST = 5
+#: The error codes each operation's model declares.  A 429 with one of them is
+#: left to the model (no retry: none is marked retryable); any other 429 is
+#: throttling.
+_MODELED_ERRORS = {
+    "AssumeRole": frozenset(
+        (
+            "MalformedPolicyDocument",
+            "PackedPolicyTooLarge",
+            "RegionDisabledException",
+            "ExpiredTokenException",
+            "InvalidContextAssertion",
+        )
+    ),
+    "AssumeRoleWithWebIdentity": frozenset(
+        (
+            "MalformedPolicyDocument",
+            "PackedPolicyTooLarge",
+            "IDPRejectedClaim",
+            "IDPCommunicationError",
+            "InvalidIdentityToken",
+            "ExpiredTokenException",
+            "RegionDisabledException",
+        )
+    ),
+    "GetRoleCredentials": frozenset(
+        (
+            "InvalidRequestException",
+            "UnauthorizedException",
+            "TooManyRequestsException",
+            "ResourceNotFoundException",
+        )
+    ),
+    "CreateToken": frozenset(
+        (
+            "InvalidRequestException",
+            "InvalidClientException",
+            "InvalidGrantException",
+            "UnauthorizedClientException",
+            "UnsupportedGrantTypeException",
+            "InvalidScopeException",
+            "AuthorizationPendingException",
+            "SlowDownException",
+            "AccessDeniedException",
+            "ExpiredTokenException",
+            "InternalServerException",
+        )
+    ),
+}
+_EMPTY_CA_BUNDLE = (
+    "Invalid CA bundle: the configured value (ca_bundle, AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE, "
+    "or verify) resolved to an empty or whitespace-only string. Provide a valid path to a "
+    "CA bundle file."
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     Clock = Callable[[], datetime]
@@ -222,6 +289,13 @@ class ClientConfig:
             return self.profile[key]
         return default
 
+    def variable(self, name: str) -> Any:
+        """:meth:`get` with the environment variables, key and default of ``CONFIG_VARIABLES``."""
+        from ._config import CONFIG_VARIABLES
+
+        env_names, key, default, _convert = CONFIG_VARIABLES[name]
+        return self.get(env_names, key, default)
+
     @property
     def region(self) -> Optional[str]:
         """The region of the nested STS client (spec section 18.1)."""
@@ -249,7 +323,7 @@ class ClientConfig:
 
     @property
     def max_attempts(self) -> Optional[int]:
-        value = self.get(("AWS_MAX_ATTEMPTS",), "max_attempts")
+        value = self.variable("max_attempts")
         if value is None:
             return None
         try:
@@ -262,16 +336,49 @@ class ClientConfig:
 
     @property
     def retry_mode(self) -> str:
-        value = self.get(("AWS_RETRY_MODE",), "retry_mode")
-        if value is None:
-            new = ensure_boolean(self.environ.get("AWS_NEW_RETRIES_2026", ""))
-            return "standard" if new else "legacy"
-        return str(value)
+        """``AWS_RETRY_MODE`` / ``retry_mode``; ``standard`` by default (botocore 1.44)."""
+        return str(self.variable("retry_mode"))
 
     @property
     def ca_bundle(self) -> Optional[str]:
-        value = self.get(("AWS_CA_BUNDLE",), "ca_bundle")
-        return str(value) if value else None
+        """The PEM file a client verifies TLS against; ``None``: the system trust store.
+
+        ``AWS_CA_BUNDLE`` / ``ca_bundle``, else ``REQUESTS_CA_BUNDLE``, as
+        botocore's ``EndpointCreator._get_verify_value``.  An empty or
+        whitespace-only value raises :class:`InvalidConfigError`, as botocore
+        does since 1.43.54.
+        """
+        value = self.variable("ca_bundle")
+        if value is None:
+            value = self.environ.get("REQUESTS_CA_BUNDLE")
+        if value is None:
+            return None
+        if isinstance(value, str) and not value.strip():
+            raise InvalidConfigError(_EMPTY_CA_BUNDLE)
+        return str(value)
+
+    def check_client(self) -> None:
+        """Raise what botocore raises while it creates a client, before any request.
+
+        An unknown retry mode, a ``max_attempts`` below 1 (botocore's
+        ``InvalidMaxRetryAttemptsError`` message), then an empty CA bundle.
+        Callers run this where botocore creates the nested client: after the
+        region is validated and before the endpoint, the parameters or a token
+        are looked at.
+        """
+        mode = self.retry_mode
+        if mode not in ("legacy", "standard", "adaptive"):
+            raise InvalidConfigError(
+                "Invalid value %r for retry_mode (AWS_RETRY_MODE); use legacy, standard or "
+                "adaptive" % (mode,)
+            )
+        attempts = self.max_attempts
+        if attempts is not None and attempts < 1:
+            raise InvalidConfigError(
+                'Value provided to "max_attempts": %d must be an integer greater than or equal '
+                "to 1." % (attempts,)
+            )
+        self.ca_bundle  # noqa: B018 (validates)
 
     def configured_endpoint(self, service_id: str) -> Optional[str]:
         """The configured endpoint URL for ``service_id`` (``sts``, ``sso``, ``sso-oidc``)."""
@@ -513,9 +620,9 @@ def _sts_http(
     """Send one request through the package's HTTP layer (``_http.request``).
 
     No redirects are followed; at most ``max_bytes`` of the body are read;
-    connection failures and timeouts become ``EndpointConnectionError``
-    naming the URL without its query string.  HTTP error statuses are
-    returned, not raised.
+    a failed TLS verification is ``SSLError`` (as botocore); other connection
+    failures and timeouts become ``EndpointConnectionError`` naming the URL
+    without its query string.  HTTP error statuses are returned, not raised.
     """
     from . import _http
     from ._errors import HTTPClientError, ResponseTooLargeError
@@ -535,7 +642,7 @@ def _sts_http(
             ca_bundle=ca_bundle,
             environ=environ,
         )
-    except EndpointConnectionError:
+    except (EndpointConnectionError, SSLError):
         raise
     except ResponseTooLargeError:
         raise  # not retried: a larger answer will not shrink
@@ -553,13 +660,17 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------
 
 
-def _retryable(mode: str, status: int, code: Optional[str], service: str) -> Tuple[bool, bool]:
+def _retryable(
+    mode: str, status: int, code: Optional[str], service: str, operation: str
+) -> Tuple[bool, bool]:
     """(retry?, throttling?) for an error answer."""
-    throttling = code in _THROTTLING_CODES or status == 429
     if mode == "standard":
-        if throttling or code in _STANDARD_TRANSIENT_CODES or status in _STANDARD_TRANSIENT_STATUS:
-            return True, throttling
-        return service == "sts" and code == "IDPCommunicationError" and status == 400, False
+        modeled = code in _MODELED_ERRORS.get(operation, ())
+        throttling = code in _THROTTLING_CODES or (status == 429 and not modeled)
+        transient = code in _STANDARD_TRANSIENT_CODES or status in _STANDARD_TRANSIENT_STATUS
+        idp = service == "sts" and code == "IDPCommunicationError"
+        return throttling or transient or idp, throttling
+    throttling = code in _THROTTLING_CODES or status == 429
     if status in _LEGACY_RETRY_STATUS:
         return True, throttling
     if status == 400 and (
@@ -569,12 +680,28 @@ def _retryable(mode: str, status: int, code: Optional[str], service: str) -> Tup
     return False, False
 
 
-def _delay(mode: str, attempt: int, throttling: bool) -> float:
+def _retry_after(value: Optional[str]) -> Optional[float]:
+    """An ``x-amz-retry-after`` header (milliseconds) in seconds; ``None`` when unusable."""
+    if value is None:
+        return None
+    try:
+        seconds = int(value) / 1000.0
+    except (ValueError, OverflowError):
+        return None
+    return None if seconds < 0 else seconds
+
+
+def _delay(mode: str, attempt: int, throttling: bool, retry_after: Optional[str] = None) -> float:
+    """The pause before retry ``attempt`` (1 for the first retry), jittered like botocore."""
     import random
 
     if mode == "standard":
-        scale = 1.0 if throttling else 0.05
-        return random.random() * min(scale * float(2 ** (attempt - 1)), 20.0)  # noqa: S311
+        base = 1.0 if throttling else 0.05
+        delay = random.random() * min(base * float(2 ** (attempt - 1)), _MAX_BACKOFF)  # noqa: S311
+        after = _retry_after(retry_after)
+        if after is not None:
+            return max(delay, min(after, _RETRY_AFTER_MAX_ADDITIONAL + delay))
+        return delay
     return random.random() * float(2 ** (attempt - 1))  # noqa: S311
 
 
@@ -589,18 +716,19 @@ def _send_with_retries(
     sleep: Optional[Sleep],
     timeout: float,
 ) -> HttpResponse:
+    """Send until success, a final error or the last attempt, as botocore's retry handlers.
+
+    ``adaptive`` is sent as ``standard``: botocore's client-side rate limiter
+    only spaces out calls after throttling, across the calls of one client,
+    and the chain makes one call per client.
+    """
+    config.check_client()
     mode = config.retry_mode
-    if mode not in ("legacy", "standard", "adaptive"):
-        raise InvalidConfigError(
-            "Invalid value %r for retry_mode (AWS_RETRY_MODE); use legacy, standard or adaptive"
-            % (mode,)
-        )
     if mode == "adaptive":
         mode = "standard"
     max_attempts = config.max_attempts
     if max_attempts is None:
-        max_attempts = 5 if mode == "legacy" else 3
-    max_attempts = max(max_attempts, 1)
+        max_attempts = _LEGACY_MAX_ATTEMPTS if mode == "legacy" else _STANDARD_MAX_ATTEMPTS
     send = transport or _sts_http
     pause = sleep
     if pause is None:
@@ -608,9 +736,11 @@ def _send_with_retries(
 
         pause = time.sleep
     ca_bundle = config.ca_bundle
+    quota = _RETRY_QUOTA
     attempt = 0
     while True:
         attempt += 1
+        last = attempt >= max_attempts
         method, url, headers, body = build()
         try:
             response = send(
@@ -622,22 +752,28 @@ def _send_with_retries(
                 environ=config.environ,
                 ca_bundle=ca_bundle,
             )
-        except EndpointConnectionError:
-            if attempt >= max_attempts:
+        except (EndpointConnectionError, SSLError):  # botocore retries both
+            if last or (mode == "standard" and quota < _RETRY_COST):
                 raise
+            if mode == "standard":
+                quota -= _RETRY_COST
             pause(_delay(mode, attempt, False))
             continue
         if 200 <= response.status < 300:
             return response
-        code, message = parse_error(response)
-        retry, throttling = _retryable(mode, response.status, code, service)
-        if retry and attempt < max_attempts:
-            pause(_delay(mode, attempt, throttling))
-            continue
-        # botocore 1.43 notes "(reached max retries: N)" when the retry budget ran
-        # out: legacy mode for a retryable error, standard mode for any error on
-        # the last attempt.
-        exhausted = attempt >= max_attempts and (retry or mode == "standard")
+        code, message = parse_error(response)  # ResponseParserError: never retried
+        retry, throttling = _retryable(mode, response.status, code, service, operation)
+        if retry and not last:
+            cost = _THROTTLING_RETRY_COST if throttling else _RETRY_COST
+            if mode != "standard" or quota >= cost:
+                if mode == "standard":
+                    quota -= cost
+                pause(_delay(mode, attempt, throttling, response.headers.get("x-amz-retry-after")))
+                continue
+            # the retry quota is spent: the error as is, without "reached max retries"
+        # "(reached max retries: N)" when the attempts ran out: legacy mode for a
+        # retryable error, standard mode for any error on the last attempt.
+        exhausted = last and (retry or mode == "standard")
         raise ClientError(
             code,
             message,
@@ -717,10 +853,23 @@ def _parse_failure(body: bytes, exc: Exception, *, show_body: bool) -> ResponseP
     )
 
 
+def _generic_error(response: HttpResponse) -> Optional[Tuple[str, str]]:
+    """botocore's answer to a 5xx without a protocol body (empty, or an HTML page)."""
+    if response.status < 500:
+        return None
+    body = response.body.strip()
+    if body and not body.startswith(b"<html>"):
+        return None
+    from http.client import responses
+
+    return str(response.status), responses.get(response.status, "")
+
+
 def _sts_error(response: HttpResponse) -> Tuple[str, str]:
-    if not response.body.strip():
-        return str(response.status), response.reason or "Unknown"
-    try:
+    generic = _generic_error(response)
+    if generic is not None:
+        return generic
+    try:  # an empty 4xx body does not parse either: ResponseParserError, as botocore
         root = _parse_xml(response.body)
     except Exception as exc:
         raise _parse_failure(response.body, exc, show_body=True) from None
@@ -768,6 +917,9 @@ def call_sts(
         frozen = getter() if getter is not None else credentials
     if region is None:
         region = config.region
+    if region is not None:
+        validate_region(region)
+    config.check_client()  # botocore creates the client here
     endpoint, signing_region = sts_endpoint(config, region, signed=credentials is not None)
     validate_lengths(params)
     form = [("Action", operation), ("Version", STS_VERSION)]
@@ -861,19 +1013,24 @@ def _sts_credentials(response: HttpResponse, operation: str, method: str) -> Cre
 def _json_error(response: HttpResponse) -> Tuple[str, str]:
     import json
 
+    generic = _generic_error(response)
+    if generic is not None:
+        return generic
     code = response.headers.get("x-amzn-errortype", "")
     message = ""
     try:
         data = json.loads(response.body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         data = None
+        if response.body:  # botocore quotes a body that is not JSON as the message
+            message = response.body.decode("utf-8", "replace")
     if isinstance(data, dict):
         code = code or str(data.get("__type") or data.get("code") or data.get("error") or "")
         message = str(
             data.get("message") or data.get("Message") or data.get("error_description") or ""
         )
     code = code.split(":", 1)[0].rsplit("#", 1)[-1]
-    return code or str(response.status), message or response.reason or "Unknown"
+    return code or str(response.status), message
 
 
 def call_json(

@@ -277,7 +277,7 @@ def test_session_config(tmp_path: Path) -> None:
     assert full["profiles"]["default"] == {"imds_use_ipv6": "TRUE", "region": "r-c"}
     assert cfg.get_config_variable("imds_use_ipv6") is True
     assert cfg.get_config_variable("metadata_service_timeout") == 1
-    assert cfg.get_config_variable("retry_mode") == "legacy"
+    assert cfg.get_config_variable("retry_mode") == "standard"  # botocore 1.44's default
     assert cfg.profile is None
     assert cfg.profile_name == "default"
     assert not cfg.explicit_profile

@@ -375,6 +375,13 @@ def scenario(args):
                 fake if value is original else value for value in init.__defaults__
             )
     out = {}
+    sleeps = []
+    if args.get("record_sleep"):  # retry delays are recorded, never waited for
+        import time
+        time.sleep = sleeps.append
+    if args.get("seed") is not None:  # the same jitter as the other side
+        import random
+        random.seed(args["seed"])
     try:
         import botocore.session
         session = botocore.session.Session(profile=args.get("profile"))
@@ -396,6 +403,8 @@ def scenario(args):
         out = {"error": type(exc).__name__, "message": str(exc).strip("'")}
     if args.get("mfa_code") is not None:
         out["prompts"] = prompts
+    if args.get("record_sleep"):
+        out["sleeps"] = sleeps
     return out
 """
 
@@ -504,10 +513,24 @@ def close_zygotes() -> None:
 
 
 def run_botocore(
-    env: Mapping[str, str], profile: Optional[str] = None, *, mfa_code: Optional[str] = None
+    env: Mapping[str, str],
+    profile: Optional[str] = None,
+    *,
+    mfa_code: Optional[str] = None,
+    seed: Optional[int] = None,
+    record_sleep: bool = False,
 ) -> Dict[str, Any]:
-    """Resolve with real botocore in a fresh process; return the outcome as JSON data."""
-    job = {"env": dict(env), "profile": profile, "mfa_code": mfa_code}
+    """Resolve with real botocore in a fresh process; return the outcome as JSON data.
+
+    ``record_sleep`` replaces ``time.sleep`` in that process by a recorder (the
+    delays come back as ``sleeps``); ``seed`` seeds ``random`` first, so the
+    retry jitter can be compared with ours seeded alike.
+    """
+    job: Dict[str, Any] = {"env": dict(env), "profile": profile, "mfa_code": mfa_code}
+    if seed is not None:
+        job["seed"] = seed
+    if record_sleep:
+        job["record_sleep"] = True
     zygote = _zygote()
     if zygote is not None:
         return zygote.run(job)
@@ -646,8 +669,12 @@ def make_chain(
     mfa_prompter: Optional[Callable[[str], str]] = None,
     cache: Optional[Dict[str, Any]] = None,
     clock: Optional[Callable[[], datetime]] = None,
+    sleep: Optional[Callable[[float], None]] = None,
 ) -> Callable[[], Any]:
-    """A minimal chain in botocore's order, built from our providers (test scaffolding)."""
+    """A minimal chain in botocore's order, built from our providers (test scaffolding).
+
+    ``sleep`` is given to the providers that call AWS (the retry delays).
+    """
     explicit = profile is not None
     name = profile or env.get("AWS_DEFAULT_PROFILE") or env.get("AWS_PROFILE") or "default"
     home = env["HOME"]
@@ -671,9 +698,15 @@ def make_chain(
                     cache=shared_cache,
                     mfa_prompter=mfa_prompter,
                     clock=clock,
+                    sleep=sleep,
                 ).load
             )
-        extra = {"session_profile_name": name, "cache": shared_cache, "clock": clock}
+        extra = {
+            "session_profile_name": name,
+            "cache": shared_cache,
+            "clock": clock,
+            "sleep": sleep,
+        }
         result.append(
             btl.AssumeRoleWithWebIdentityProvider(
                 **common, explicit_profile=disable_env or explicit, **extra

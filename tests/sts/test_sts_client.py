@@ -256,10 +256,17 @@ def test_xml_with_entities_is_rejected(aws: FakeAWS) -> None:
 
 
 def test_redirects_are_not_followed(aws: FakeAWS) -> None:
-    aws.hook = lambda record: (307, {"Location": "http://127.0.0.1:1/elsewhere"}, b"")
+    moved = sts_error_xml("Moved", "elsewhere")
+    aws.hook = lambda record: (307, {"Location": "http://127.0.0.1:1/elsewhere"}, moved)
     with pytest.raises(btl.ClientError) as info:
         _call(aws.url)
     assert info.value.status == 307
+    assert len(aws.requests) == 1
+    # without a body the answer does not parse, as in botocore (test_sts_retries.py)
+    aws.reset()
+    aws.hook = lambda record: (307, {"Location": "http://127.0.0.1:1/elsewhere"}, b"")
+    with pytest.raises(btl.ResponseParserError):
+        _call(aws.url)
     assert len(aws.requests) == 1
 
 
@@ -276,7 +283,8 @@ def test_missing_fields_in_answer(aws: FakeAWS) -> None:
 def test_legacy_backoff_delays(aws: FakeAWS) -> None:
     aws.hook = lambda record: (503, {}, sts_error_xml("ServiceUnavailable", "later", "Receiver"))
     delays: List[float] = []
-    config = ClientConfig(environ={"AWS_ENDPOINT_URL_STS": aws.url}, full_config={})
+    env = {"AWS_ENDPOINT_URL_STS": aws.url, "AWS_RETRY_MODE": "legacy"}  # no longer the default
+    config = ClientConfig(environ=env, full_config={})
     with pytest.raises(btl.ClientError, match=r"reached max retries: 4"):
         call_sts(
             "AssumeRole",
