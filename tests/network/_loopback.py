@@ -177,13 +177,21 @@ def silent_port() -> Iterator[int]:
         sock.close()
 
 
+#: Sockets behind closed_port(), held for the whole run so no server can take their ports.
+_HELD: List[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A port on 127.0.0.1 with no listener (connections are refused)."""
+    """A port on 127.0.0.1 with no listener (connections are refused).
+
+    The port stays bound (never listening) until the test process ends: a port
+    that was merely free when asked for can be handed to a later test's server,
+    which then answers where a refusal was expected.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((HOST, 0))
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
 def elapsed(func: Callable[[], Any]) -> Tuple[Any, float]:

@@ -53,10 +53,22 @@ def answer(status: int, body: bytes, only: Optional[str] = None):  # type: ignor
     return setup
 
 
+
+
+#: Sockets behind closed_port(), held for the whole run so no server can take their ports.
+_HELD: List[socket.socket] = []
+
+
 def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A refusing port: bound for the whole run, never listening.
+
+    A port that was only free when the module was imported can be handed to a
+    later test's server, which then answers where a refusal was expected.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
 EXPIRES = "2099-01-01T00:00:00Z"
