@@ -15,27 +15,17 @@ if TYPE_CHECKING:
         BedrockTokenGenerator,
         provide_token,
     )
-    from ._assume_role import (
-        AssumeRoleProvider,
-    )
     from ._auth import (
         BearerAuth,
         bedrock_client,
         use_bearer_token,
     )
-    from ._chain import (
-        CredentialResolver,
-        resolve_credentials,
-        resolve_region,
-    )
-    from ._container import (
-        ContainerProvider,
-    )
-    from ._credentials import (
+    from ._common.credentials import (
         Credentials,
     )
-    from ._env import (
-        EnvProvider,
+    from ._common.refresh import (
+        DeferredRefreshableCredentials,
+        RefreshableCredentials,
     )
     from ._errors import (
         BedrockTokenError,
@@ -88,58 +78,68 @@ if TYPE_CHECKING:
         TokenRetrievalError,
         UnauthorizedSSOTokenError,
     )
-    from ._files import (
-        BotoProvider,
-        ConfigProvider,
-        OriginalEC2Provider,
-        SharedCredentialProvider,
-    )
-    from ._imds import (
-        InstanceMetadataProvider,
-    )
     from ._inspect import (
         TokenInfo,
         decode_token,
         verify_token,
     )
-    from ._login import (
-        LoginProvider,
-    )
-    from ._process import (
-        ProcessProvider,
-    )
     from ._provider import (
         TokenProvider,
     )
-    from ._refresh import (
-        DeferredRefreshableCredentials,
-        RefreshableCredentials,
+    from ._sources.assume_role import (
+        AssumeRoleProvider,
     )
-    from ._sso import (
+    from ._sources.chain import (
+        CredentialResolver,
+        resolve_credentials,
+        resolve_region,
+    )
+    from ._sources.container import (
+        ContainerProvider,
+    )
+    from ._sources.env import (
+        EnvProvider,
+    )
+    from ._sources.files import (
+        BotoProvider,
+        ConfigProvider,
+        OriginalEC2Provider,
+        SharedCredentialProvider,
+    )
+    from ._sources.imds import (
+        InstanceMetadataProvider,
+    )
+    from ._sources.login import (
+        LoginProvider,
+    )
+    from ._sources.process import (
+        ProcessProvider,
+    )
+    from ._sources.sso import (
         SSOProvider,
+    )
+    from ._sources.web_identity import (
+        AssumeRoleWithWebIdentityProvider,
     )
     from ._token import (
         generate_token,
     )
-    from ._web_identity import (
-        AssumeRoleWithWebIdentityProvider,
-    )
 
 _EXPORTS = {
-    "AssumeRoleProvider": "_assume_role",
-    "AssumeRoleWithWebIdentityProvider": "_web_identity",
+    "AssumeRoleProvider": "_sources.assume_role",
+    "AssumeRoleWithWebIdentityProvider": "_sources.web_identity",
     "BearerAuth": "_auth",
     "bedrock_client": "_auth",
     "BedrockTokenError": "_errors",
     "BedrockTokenGenerator": "_api",
-    "BotoProvider": "_files",
+    "BotoProvider": "_sources.files",
     "ClientError": "_errors",
     "ConfigNotFound": "_errors",
     "ConfigParseError": "_errors",
-    "ConfigProvider": "_files",
+    "ConfigProvider": "_sources.files",
     "ConnectionClosedError": "_errors",
     "ConnectTimeoutError": "_errors",
-    "ContainerProvider": "_container",
+    "ContainerProvider": "_sources.container",
     "CredentialProcessCommandError": "_errors",
     "CredentialProcessError": "_errors",
     "CredentialProcessNotFoundError": "_errors",
@@ -148,22 +148,22 @@ _EXPORTS = {
     "CredentialProcessPermissionError": "_errors",
     "CredentialProcessStartError": "_errors",
     "CredentialProcessTimeoutError": "_errors",
-    "CredentialResolver": "_chain",
+    "CredentialResolver": "_sources.chain",
     "CredentialRetrievalError": "_errors",
-    "Credentials": "_credentials",
+    "Credentials": "_common.credentials",
     "CredentialsError": "_errors",
     "decode_token": "_inspect",
-    "DeferredRefreshableCredentials": "_refresh",
+    "DeferredRefreshableCredentials": "_common.refresh",
     "EmptyCredentialProcessError": "_errors",
     "EndpointConnectionError": "_errors",
-    "EnvProvider": "_env",
+    "EnvProvider": "_sources.env",
     "ExpiredCredentialsError": "_errors",
     "ExpiryParseError": "_errors",
     "ExpiryTypeError": "_errors",
     "generate_token": "_token",
     "HTTPClientError": "_errors",
     "InfiniteLoopConfigError": "_errors",
-    "InstanceMetadataProvider": "_imds",
+    "InstanceMetadataProvider": "_sources.imds",
     "InvalidConfigError": "_errors",
     "InvalidEndpointConfigurationError": "_errors",
     "InvalidIMDSEndpointError": "_errors",
@@ -172,7 +172,7 @@ _EXPORTS = {
     "InvalidRegionError": "_errors",
     "InvalidSTSRegionalEndpointsConfigError": "_errors",
     "InvalidTokenError": "_errors",
-    "LoginProvider": "_login",
+    "LoginProvider": "_sources.login",
     "MetadataRetrievalError": "_errors",
     "MFAPromptError": "_errors",
     "MissingCredentialKeyError": "_errors",
@@ -180,22 +180,22 @@ _EXPORTS = {
     "NaiveExpiryError": "_errors",
     "NoCredentialsError": "_errors",
     "NoRegionError": "_errors",
-    "OriginalEC2Provider": "_files",
+    "OriginalEC2Provider": "_sources.files",
     "ParamValidationError": "_errors",
     "PartialCredentialsError": "_errors",
-    "ProcessProvider": "_process",
+    "ProcessProvider": "_sources.process",
     "ProfileNotFound": "_errors",
     "provide_token": "_api",
     "ReadTimeoutError": "_errors",
-    "RefreshableCredentials": "_refresh",
+    "RefreshableCredentials": "_common.refresh",
     "RefreshWithMFAUnsupportedError": "_errors",
-    "resolve_credentials": "_chain",
-    "resolve_region": "_chain",
+    "resolve_credentials": "_sources.chain",
+    "resolve_region": "_sources.chain",
     "ResponseParserError": "_errors",
     "ResponseTooLargeError": "_errors",
-    "SharedCredentialProvider": "_files",
+    "SharedCredentialProvider": "_sources.files",
     "SSOError": "_errors",
-    "SSOProvider": "_sso",
+    "SSOProvider": "_sources.sso",
     "SSOTokenLoadError": "_errors",
     "TokenInfo": "_inspect",
     "TokenProvider": "_provider",

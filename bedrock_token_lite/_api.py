@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
+from ._common.dt import timedelta
 from ._defaults import config_for, load_credentials, resolve_region
-from ._dt import timedelta
 from ._errors import InvalidParameterError
 from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, expiry_seconds, generate_token
 

@@ -247,8 +247,8 @@ def _issue(
     unless the expiry times are wanted (``times``, --verbose) or the
     credentials carry an expiry of their own to check.
     """
+    from ._common.credentials import Credentials
     from ._core import expiry_seconds
-    from ._credentials import Credentials
     from ._defaults import config_for, load_credentials, resolve_region
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Mapping, Optional, Tuple
 
-    from ._config import SessionConfig
+    from ._config.session import SessionConfig
 
 __all__ = ["config_for", "load_credentials", "resolve_region"]
 
@@ -35,7 +35,7 @@ def config_for(
     profile: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
 ) -> SessionConfig:
     """A configuration for ``profile`` (explicit, as ``Session(profile=...)``)."""
-    from ._config import SessionConfig
+    from ._config.session import SessionConfig
 
     return SessionConfig(profile, environ=environ)
 
@@ -59,7 +59,7 @@ def resolve_region(
         return check_region(region), "argument"
     if config is None:
         config = config_for(profile, environ)
-    from ._chain import region_with_config
+    from ._sources.chain import region_with_config
 
     found = region_with_config(config)
     if not found:
@@ -87,7 +87,7 @@ def load_credentials(
     if credentials_provider is not None:
         credentials = credentials_provider.load()
     else:
-        from ._chain import resolve_with_config
+        from ._sources.chain import resolve_with_config
 
         credentials = resolve_with_config(config if config is not None else config_for(profile))
     if credentials is None:

@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Optional
 
-# Lists the _errors_more names too: they are re-exported through __getattr__ below,
+# Lists the _source_errors names too: they are re-exported through __getattr__ below,
 # and mypy's strict mode accepts `from ._errors import X` only for names in __all__.
 __all__ = [
     "AuthTokenFileNotFoundError",
@@ -252,9 +252,9 @@ class MissingCredentialKeyError(PartialCredentialsError, KeyError):
 
 
 # The rest of the hierarchy (network, STS/SSO, credential_process errors) lives
-# in ``_errors_more`` and loads on first use, so the common paths stay cheap.
+# in ``_source_errors`` and loads on first use, so the common paths stay cheap.
 if TYPE_CHECKING:  # pragma: no cover
-    from ._errors_more import (
+    from ._source_errors import (
         AuthTokenFileNotFoundError,
         ClientError,
         ConnectionClosedError,
@@ -300,12 +300,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> object:
-    # Everything not defined here lives in _errors_more (loaded on first use).
+    # Everything not defined here lives in _source_errors (loaded on first use).
     if name.startswith("__"):
         raise AttributeError(name)
-    from . import _errors_more
+    from . import _source_errors
 
     try:
-        return getattr(_errors_more, name)
+        return getattr(_source_errors, name)
     except AttributeError:
         raise AttributeError("module %r has no attribute %r" % (__name__, name)) from None

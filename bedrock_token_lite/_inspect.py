@@ -34,7 +34,7 @@ from binascii import Error as _B64Error
 from binascii import a2b_base64, b2a_base64
 
 from . import sigv4
-from ._dt import datetime, timedelta, timezone
+from ._common.dt import datetime, timedelta, timezone
 from ._errors import InvalidParameterError, InvalidTokenError
 from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
 

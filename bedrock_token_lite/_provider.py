@@ -15,8 +15,8 @@ and ``load_credentials``), the same resolution ``provide_token`` uses.
 
 from __future__ import annotations
 
+from ._common.dt import datetime, timedelta, timezone
 from ._defaults import load_credentials, resolve_region
-from ._dt import datetime, timedelta, timezone
 from ._errors import ExpiredCredentialsError, InvalidParameterError
 from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 

@@ -7,6 +7,8 @@ turns datetime and timedelta arguments into its plain inputs.
 from __future__ import annotations
 
 from . import sigv4
+from ._common.credentials import Credentials
+from ._common.dt import datetime, timedelta, timezone
 from ._core import (
     BEDROCK_HOST,
     MAX_EXPIRY_SECONDS,
@@ -19,8 +21,6 @@ from ._core import (
     sign_token,
     use_builtin_sha256,
 )
-from ._credentials import Credentials
-from ._dt import datetime, timedelta, timezone
 from ._errors import InvalidParameterError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

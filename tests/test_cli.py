@@ -479,8 +479,8 @@ def test_credentials_from_a_file_load_no_sts_sso_or_datetime(env: Dict[str, str]
         "sys.argv[1:] = []\n"
         "status = run()\n"
         "loaded = {'datetime', '_datetime', 'hashlib', '_hashlib', 'typing', 'json',\n"
-        "          'bedrock_token_lite._sts', 'bedrock_token_lite._sso',\n"
-        "          'bedrock_token_lite._refresh', 'bedrock_token_lite._errors_more'}\n"
+        "          'bedrock_token_lite._aws.sts', 'bedrock_token_lite._sources.sso',\n"
+        "          'bedrock_token_lite._common.refresh', 'bedrock_token_lite._source_errors'}\n"
         "sys.stderr.write(repr((status, sorted(loaded & set(sys.modules)))))\n"
     )
     result = subprocess.run(

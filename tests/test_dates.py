@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._dates import parse_expiry
+from bedrock_token_lite._common.dates import parse_expiry
 
 dateutil_parser = pytest.importorskip("dateutil.parser")
 
@@ -277,7 +277,7 @@ def test_whatever_we_accept_dateutil_reads_the_same(text: str) -> None:
 def test_import_stays_cheap() -> None:
     code = (
         "import sys, typing, datetime; base = set(sys.modules); "
-        "import bedrock_token_lite._dates; "
+        "import bedrock_token_lite._common.dates; "
         "print(sorted({'re', 'email', 'json'} & (set(sys.modules) - base)))"
     )
     out = subprocess.run(

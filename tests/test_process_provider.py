@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._process import run_process
+from bedrock_token_lite._sources.process import run_process
 
 AK, SK, TOK = "AKIAPROCESS", "SECRETwJalrXUtnFEMI/K7MDENGbPxRfiCY", "TOKENFwoGZXIvYXdzEXAMPLE"
 PY = sys.executable
@@ -765,7 +765,7 @@ def test_import_does_not_pull_heavy_modules() -> None:
 
 def test_default_config_is_the_shared_files(tmp_path: Path, helpers: Helpers) -> None:
     """Without ``load_config`` the chain's own config reader is used (when present)."""
-    pytest.importorskip("bedrock_token_lite._config")
+    pytest.importorskip("bedrock_token_lite._config.session")
     config_file = tmp_path / "config"
     config_file.write_text(
         "[profile dev]\ncredential_process = %s\n" % helpers.command(outputs=[doc()])

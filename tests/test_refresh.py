@@ -11,7 +11,7 @@ import pytest
 from _support import requires_botocore_143, sample
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._dates import parse_expiry
+from bedrock_token_lite._common.dates import parse_expiry
 
 T0 = datetime(2030, 1, 1, tzinfo=timezone.utc)
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

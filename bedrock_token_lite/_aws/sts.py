@@ -22,10 +22,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as _AbcMapping
 
-from . import sigv4
-from ._credentials import Credentials
-from ._dt import datetime, timezone
-from ._errors import (
+from .. import sigv4
+from .._common.credentials import Credentials
+from .._common.dt import datetime, timezone
+from .._errors import (
     ClientError,
     EndpointConnectionError,
     InvalidConfigError,
@@ -291,7 +291,7 @@ class ClientConfig:
 
     def variable(self, name: str) -> Any:
         """:meth:`get` with the environment variables, key and default of ``CONFIG_VARIABLES``."""
-        from ._config import CONFIG_VARIABLES
+        from .._config.session import CONFIG_VARIABLES
 
         env_names, key, default, _convert = CONFIG_VARIABLES[name]
         return self.get(env_names, key, default)
@@ -624,8 +624,8 @@ def _sts_http(
     failures and timeouts become ``EndpointConnectionError`` naming the URL
     without its query string.  HTTP error statuses are returned, not raised.
     """
-    from . import _http
-    from ._errors import HTTPClientError, ResponseTooLargeError
+    from .._errors import HTTPClientError, ResponseTooLargeError
+    from . import http as _http
 
     shown = url.split("?", 1)[0]
     if not url.lower().startswith(("http://", "https://")):
@@ -796,7 +796,7 @@ def parse_timestamp(text: str) -> datetime:
     comparing it with an aware time get a ``TypeError``, as in botocore.
     Raises ``ValueError`` for text that is not a timestamp.
     """
-    from ._dates import parse_timestamp as parse
+    from .._common.dates import parse_timestamp as parse
 
     return parse(text, "timestamp", allow_naive=True)
 
@@ -964,7 +964,7 @@ def _has_path(url: str) -> bool:
 
 
 def _sts_credentials(response: HttpResponse, operation: str, method: str) -> Credentials:
-    from ._errors import CredentialRetrievalError
+    from .._errors import CredentialRetrievalError
 
     try:
         root = _parse_xml(response.body)

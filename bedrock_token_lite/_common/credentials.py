@@ -45,7 +45,7 @@ class Credentials:
         account_id: Optional[str] = None,
         method: str = "explicit",
     ) -> None:
-        from ._errors import InvalidParameterError
+        from .._errors import InvalidParameterError
 
         if not isinstance(access_key, str) or not isinstance(secret_key, str):
             raise InvalidParameterError("access_key and secret_key must be str")

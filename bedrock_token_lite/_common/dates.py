@@ -31,8 +31,8 @@ or weekday names in other positions, and epoch numbers.
 
 from __future__ import annotations
 
-from ._dt import datetime, timedelta, timezone
-from ._errors import ExpiryParseError, ExpiryTypeError, NaiveExpiryError
+from .._errors import ExpiryParseError, ExpiryTypeError, NaiveExpiryError
+from .dt import datetime, timedelta, timezone
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

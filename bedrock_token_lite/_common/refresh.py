@@ -18,9 +18,9 @@ on first use, as a mandatory refresh.
 
 from __future__ import annotations
 
-from ._credentials import Credentials
-from ._dt import datetime, timezone
-from ._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
+from .._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
+from .credentials import Credentials
+from .dt import datetime, timezone
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from ._errors import ConfigNotFound, ConfigParseError
+from .._errors import ConfigNotFound, ConfigParseError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,7 +102,7 @@ def expand_path(
 
 def _describe(exc: BaseException) -> tuple[str, Optional[int]]:
     """A secret-free description of an INI reading error, and its line."""
-    from . import _iniparse
+    from . import iniparse as _iniparse
 
     if isinstance(exc, _iniparse.DuplicateOptionError):
         return (
@@ -173,7 +173,7 @@ def _parse_file(expanded: str, parse_subsections: bool) -> Tuple[RawConfig, bool
     """Parse as ``RawConfigParser`` does; also whether the file could be read at all."""
     global parse_count
     parse_count += 1
-    from . import _iniparse
+    from . import iniparse as _iniparse
 
     try:
         sections, defaults, opened = _iniparse.read(expanded)

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 
-from ._errors import (
+from .._errors import (
     ConfigNotFound,
     InvalidConfigError,
     InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
     ProfileNotFound,
 )
-from ._ini import copy_tree, read_cached
+from .ini import copy_tree, read_cached
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -248,7 +248,7 @@ class SessionConfig:
 
     def expand(self, path: str) -> str:
         """``path`` with ``$VAR`` and ``~`` expanded against this configuration's env/home."""
-        from ._ini import expand_path
+        from .ini import expand_path
 
         return expand_path(path, self.environ, self.home)
 

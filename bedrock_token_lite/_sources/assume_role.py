@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ._credentials import Credentials
-from ._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
+from .._common.credentials import Credentials
+from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only
 # once a profile has a role_arn: the chain asks this provider before the files
@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
 
-    from ._refresh import DeferredRefreshableCredentials
-    from ._sts import ClientConfig, Sleep, Transport
+    from .._aws.sts import ClientConfig, Sleep, Transport
+    from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = [
     "CREDENTIAL_SOURCES",
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _utc_now() -> datetime:
-    from ._dt import datetime, timezone
+    from .._common.dt import datetime, timezone
 
     return datetime.now(timezone.utc)
 
@@ -99,7 +99,7 @@ class _MFARefresher:
 
     def __call__(self) -> Credentials:
         if self._called:
-            from ._errors import RefreshWithMFAUnsupportedError
+            from .._errors import RefreshWithMFAUnsupportedError
 
             raise RefreshWithMFAUnsupportedError()
         self._called = True
@@ -116,7 +116,7 @@ def default_mfa_prompter(prompt: str) -> str:
 
     stdin = sys.stdin
     if stdin is None or not stdin.isatty():
-        from ._errors import MFAPromptError
+        from .._errors import MFAPromptError
 
         raise MFAPromptError(
             "%sno terminal to read the code from. Run interactively, or pass "
@@ -204,7 +204,7 @@ class AssumeRoleProvider:
         profile = profiles.get(self._profile_name, {})
         if not _has_assume_role_config(profile):
             return None
-        from ._sts import ClientConfig
+        from .._aws.sts import ClientConfig
 
         client_config = ClientConfig(
             environ=self._environ,
@@ -278,8 +278,8 @@ class AssumeRoleProvider:
         key = assume_role_cache_key(params, generated)
         frozen_params = list(params)
 
-        from ._refresh import DeferredRefreshableCredentials
-        from ._sts import call_sts
+        from .._aws.sts import call_sts
+        from .._common.refresh import DeferredRefreshableCredentials
 
         def fetch() -> Credentials:
             request = list(frozen_params)
@@ -318,7 +318,7 @@ class AssumeRoleProvider:
         if source_profile not in visited:
             return
         if source_profile != parent or not _has_static(profiles[source_profile]):
-            from ._errors import InfiniteLoopConfigError
+            from .._errors import InfiniteLoopConfigError
 
             raise InfiniteLoopConfigError(source_profile, visited)
 
@@ -326,7 +326,7 @@ class AssumeRoleProvider:
         if self._credential_sourcer is not None:
             credentials = self._credential_sourcer(credential_source)
         elif credential_source == "Environment":
-            from ._env import EnvProvider
+            from .env import EnvProvider
 
             credentials = EnvProvider(self._environ).load()
         else:

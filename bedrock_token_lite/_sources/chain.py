@@ -29,8 +29,8 @@ factory gets ``profile_name``, ``load_config``, ``environ``, ``home`` and
 
 from __future__ import annotations
 
-from ._config import SessionConfig
-from ._errors import NoCredentialsError
+from .._config.session import SessionConfig
+from .._errors import NoCredentialsError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,11 +76,11 @@ class ChainContext:
         Web identity (environment ignored), SSO, credentials file, login,
         credential_process, config file; the first credentials win.
         """
-        from ._files import ConfigProvider, SharedCredentialProvider
-        from ._login import LoginProvider
-        from ._process import ProcessProvider
-        from ._sso import SSOProvider
-        from ._web_identity import AssumeRoleWithWebIdentityProvider
+        from .files import ConfigProvider, SharedCredentialProvider
+        from .login import LoginProvider
+        from .process import ProcessProvider
+        from .sso import SSOProvider
+        from .web_identity import AssumeRoleWithWebIdentityProvider
 
         kwargs = self.network_kwargs(profile_name)
         session = self.profile_name
@@ -115,15 +115,15 @@ class ChainContext:
     def credential_sourcer(self, name: str) -> Any:
         """Credentials for a ``credential_source`` value, or ``None``."""
         if name == "Environment":
-            from ._env import EnvProvider
+            from .env import EnvProvider
 
             return EnvProvider(environ=self.environ).load()
         if name == "EcsContainer":
-            from ._container import ContainerProvider
+            from .container import ContainerProvider
 
             return ContainerProvider(**self.network_kwargs()).load()
         if name == "Ec2InstanceMetadata":
-            from ._imds import InstanceMetadataProvider
+            from .imds import InstanceMetadataProvider
 
             return InstanceMetadataProvider(**self.network_kwargs()).load()
         return None
@@ -132,7 +132,7 @@ class ChainContext:
 def _env(ctx: ChainContext) -> Any:
     if ctx.explicit_profile:
         return None  # an explicit profile removes the environment provider
-    from ._env import EnvProvider
+    from .env import EnvProvider
 
     return EnvProvider(environ=ctx.environ)
 
@@ -142,7 +142,7 @@ def _file(method: str, build: Callable[[ChainContext, Any], Any]) -> Callable[[C
 
     def factory(ctx: ChainContext) -> Any:
         def deferred_build() -> Any:
-            from . import _files
+            from . import files as _files
 
             return build(ctx, _files)
 
@@ -164,7 +164,7 @@ def _shared_credentials(ctx: ChainContext, files: Any) -> Any:
 
 def _process(ctx: ChainContext) -> Any:
     def build() -> Any:
-        from ._process import ProcessProvider
+        from .process import ProcessProvider
 
         return ProcessProvider(
             profile_name=ctx.profile_name, load_config=ctx.load_config, environ=ctx.environ
@@ -293,26 +293,26 @@ PROVIDER_ORDER: Sequence[Tuple[str, Callable[[ChainContext], Any]]] = (
     ("env", _env),
     (
         "assume-role",
-        _network("assume-role", "_assume_role", "AssumeRoleProvider", _assume_role_extra),
+        _network("assume-role", "assume_role", "AssumeRoleProvider", _assume_role_extra),
     ),
     (
         "assume-role-with-web-identity",
         _network(
             "assume-role-with-web-identity",
-            "_web_identity",
+            "web_identity",
             "AssumeRoleWithWebIdentityProvider",
             _cache_extra,
         ),
     ),
-    ("sso", _network("sso", "_sso", "SSOProvider", _cache_extra, _has_sso_keys)),
+    ("sso", _network("sso", "sso", "SSOProvider", _cache_extra, _has_sso_keys)),
     ("shared-credentials-file", _file("shared-credentials-file", _shared_credentials)),
-    ("login", _network("login", "_login", "LoginProvider")),
+    ("login", _network("login", "login", "LoginProvider")),
     ("custom-process", _process),
     ("config-file", _file("config-file", _config_file)),
     ("ec2-credentials-file", _file("ec2-credentials-file", _ec2_file)),
     ("boto-config", _file("boto-config", _boto)),
-    ("container-role", _network("container-role", "_container", "ContainerProvider")),
-    ("iam-role", _network("iam-role", "_imds", "InstanceMetadataProvider")),
+    ("container-role", _network("container-role", "container", "ContainerProvider")),
+    ("iam-role", _network("iam-role", "imds", "InstanceMetadataProvider")),
 )
 
 

@@ -19,10 +19,11 @@ from __future__ import annotations
 import os
 import time
 
-from . import _http
-from ._credentials import Credentials
-from ._dt import datetime
-from ._errors import (
+from .._aws import http as _http
+from .._common.credentials import Credentials
+from .._common.dt import datetime
+from .._common.refresh import RefreshableCredentials
+from .._errors import (
     AuthTokenFileNotFoundError,
     ConnectionClosedError,
     CredentialRetrievalError,
@@ -35,13 +36,12 @@ from ._errors import (
     ReadTimeoutError,
     UnsupportedContainerHostError,
 )
-from ._refresh import RefreshableCredentials
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from ._refresh import Clock
+    from .._common.refresh import Clock
 
 __all__ = ["ContainerProvider", "parse_expiry"]
 
@@ -275,7 +275,7 @@ def parse_expiry(value: Any, source: str) -> datetime:
     raises :class:`InvalidExpiryError` (botocore fails on it later with a
     ``TypeError``), as does anything else.
     """
-    from ._dates import parse_expiry as parse
+    from .._common.dates import parse_expiry as parse
 
     if isinstance(value, datetime):
         if value.utcoffset() is None:

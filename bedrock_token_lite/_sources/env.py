@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from ._credentials import Credentials
-from ._errors import PartialCredentialsError
+from .._common.credentials import Credentials
+from .._errors import PartialCredentialsError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
 
-    from ._refresh import RefreshableCredentials
+    from .._common.refresh import RefreshableCredentials
 
 __all__ = ["EnvProvider"]
 
@@ -64,9 +64,9 @@ class EnvProvider:
         if not raw_expiry:
             return self._fetch(require_expiry=False)
         # Only credentials that expire need dates parsed: plain ones never load datetime.
-        from ._dates import parse_expiry
-        from ._errors import NaiveExpiryError
-        from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
+        from .._common.dates import parse_expiry
+        from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
+        from .._errors import NaiveExpiryError
 
         try:
             parse_expiry(raw_expiry, EXPIRY_TIME)
@@ -105,7 +105,7 @@ class EnvProvider:
         raw_expiry = env.get(EXPIRY_TIME)
         expiry = None
         if raw_expiry:
-            from ._dates import parse_expiry
+            from .._common.dates import parse_expiry
 
             expiry = parse_expiry(raw_expiry, EXPIRY_TIME)
         elif require_expiry:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-from ._credentials import Credentials
-from ._errors import (
+from .._common.credentials import Credentials
+from .._config.ini import expanduser, load_config, raw_config_parse
+from .._errors import (
     ConfigNotFound,
     InvalidConfigError,
     MissingCredentialKeyError,
     PartialCredentialsError,
 )
-from ._ini import expanduser, load_config, raw_config_parse
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

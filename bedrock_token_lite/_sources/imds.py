@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 
-from . import _http
-from ._container import parse_expiry
-from ._credentials import Credentials
-from ._dt import datetime, timedelta, timezone
-from ._errors import (
+from .._aws import http as _http
+from .._common.credentials import Credentials
+from .._common.dt import datetime, timedelta, timezone
+from .._common.refresh import RefreshableCredentials, utc_now
+from .._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,
     EndpointConnectionError,
@@ -29,13 +29,13 @@ from ._errors import (
     MetadataRetrievalError,
     ReadTimeoutError,
 )
-from ._refresh import RefreshableCredentials, utc_now
+from .container import parse_expiry
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from ._refresh import Clock
+    from .._common.refresh import Clock
 
 __all__ = ["InstanceMetadataProvider"]
 
@@ -415,7 +415,7 @@ def _default_user_agent(env: Mapping[str, str]) -> str:
     if _UA is None:
         import platform
 
-        from . import __version__
+        from .. import __version__
 
         _UA = "bedrock-token-lite/%s Python/%s %s/%s" % (
             __version__,

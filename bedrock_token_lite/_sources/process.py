@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 
-from ._credentials import Credentials
-from ._dates import parse_expiry
-from ._errors import (
+from .._common.credentials import Credentials
+from .._common.dates import parse_expiry
+from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
+from .._errors import (
     CredentialProcessCommandError,
     CredentialProcessError,
     CredentialProcessNotFoundError,
@@ -36,7 +37,6 @@ from ._errors import (
     InvalidParameterError,
     NaiveExpiryError,
 )
-from ._refresh import DeferredRefreshableCredentials, RefreshableCredentials
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,9 +166,9 @@ class ProcessProvider:
         if self._load_config is not None:
             return self._load_config()
         # The shared config/credentials files, as the credential chain reads them.
-        from . import _config  # type: ignore[attr-defined,unused-ignore]
+        from .._config.session import SessionConfig
 
-        loaded: Mapping[str, Any] = _config.SessionConfig(environ=self._environ).full_config
+        loaded: Mapping[str, Any] = SessionConfig(environ=self._environ).full_config
         return loaded
 
     # -- loading -------------------------------------------------------------

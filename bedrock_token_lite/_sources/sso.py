@@ -11,18 +11,7 @@ from __future__ import annotations
 
 import os
 
-from ._assume_role import CachedFetcher
-from ._credentials import Credentials
-from ._dt import datetime, timedelta, timezone
-from ._errors import (
-    ClientError,
-    InvalidConfigError,
-    SSOTokenLoadError,
-    TokenRetrievalError,
-    UnauthorizedSSOTokenError,
-)
-from ._refresh import DeferredRefreshableCredentials
-from ._sts import (
+from .._aws.sts import (
     ClientConfig,
     _custom_endpoint,
     call_json,
@@ -30,12 +19,23 @@ from ._sts import (
     service_endpoint,
     validate_region,
 )
+from .._common.credentials import Credentials
+from .._common.dt import datetime, timedelta, timezone
+from .._common.refresh import DeferredRefreshableCredentials
+from .._errors import (
+    ClientError,
+    InvalidConfigError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
+)
+from .assume_role import CachedFetcher
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
 
-    from ._sts import Sleep, Transport
+    from .._aws.sts import Sleep, Transport
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
@@ -348,7 +348,7 @@ class SSOProvider:
         account_id: str,
         token_source: Callable[[], str],
     ) -> Credentials:
-        from . import sigv4
+        from .. import sigv4
 
         endpoint = _endpoint(client_config, "sso", "portal.sso", "portal.sso-fips", sso_region)
         access_token = token_source()

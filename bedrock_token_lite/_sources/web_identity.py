@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ._assume_role import CachedFetcher, _set_param, assume_role_cache_key
-from ._credentials import Credentials
-from ._errors import InvalidConfigError
+from .._common.credentials import Credentials
+from .._errors import InvalidConfigError
+from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
 
 # The STS client, refreshable credentials and datetime load only once a token
 # file is configured: the chain asks this provider for every profile.
@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
 
-    from ._refresh import DeferredRefreshableCredentials
-    from ._sts import Sleep, Transport
+    from .._aws.sts import Sleep, Transport
+    from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
 
@@ -31,7 +31,7 @@ _NO_ROLE_ARN = (
 
 
 def _utc_now() -> datetime:
-    from ._dt import datetime, timezone
+    from .._common.dt import datetime, timezone
 
     return datetime.now(timezone.utc)
 
@@ -111,8 +111,8 @@ class AssumeRoleWithWebIdentityProvider:
                 params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
             )
         key = assume_role_cache_key(params, generated)
-        from ._refresh import DeferredRefreshableCredentials
-        from ._sts import ClientConfig, call_sts
+        from .._aws.sts import ClientConfig, call_sts
+        from .._common.refresh import DeferredRefreshableCredentials
 
         client_config = ClientConfig(
             environ=self._environ,

@@ -17,7 +17,7 @@ import pytest
 from _support import ROOT, requires_botocore_143
 
 import bedrock_token_lite as btl
-from bedrock_token_lite import _ini
+from bedrock_token_lite._config import ini as _ini
 from bedrock_token_lite._errors import ConfigNotFound, ConfigParseError
 
 OLD = 1_600_000_000  # a modification time far in the past, in seconds

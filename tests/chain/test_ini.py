@@ -19,7 +19,7 @@ from _support import requires_botocore, sample
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bedrock_token_lite import _ini
+from bedrock_token_lite._config import ini as _ini
 from bedrock_token_lite._errors import ConfigNotFound, ConfigParseError
 
 TEXTS = sample(
@@ -142,7 +142,7 @@ _UNREADABLE_CHILD = """
 import json, os, sys, tempfile
 sys.path.insert(0, sys.argv[1])
 from botocore import configloader
-from bedrock_token_lite import _ini
+from bedrock_token_lite._config import ini as _ini
 d = tempfile.mkdtemp()
 path = os.path.join(d, "credentials")
 with open(path, "w") as f:
@@ -234,7 +234,7 @@ def test_plain_headers_do_not_load_shlex_or_re(tmp_path: Path) -> None:
     config.write_text("[default]\nregion = r\n[profile dev]\nregion = d\n[sso-session s]\nx = 1\n")
     code = (
         "import sys\n"
-        "from bedrock_token_lite import _ini\n"
+        "from bedrock_token_lite._config import ini as _ini\n"
         "mapped = _ini.load_config(sys.argv[1])\n"
         "print(sorted(mapped['profiles']), sorted(mapped['sso_sessions']),\n"
         "      sorted({'shlex', 're', 'configparser'} & set(sys.modules)))\n"

@@ -24,7 +24,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bedrock_token_lite import _ini, _iniparse
+from bedrock_token_lite._config import ini as _ini
+from bedrock_token_lite._config import iniparse as _iniparse
 from bedrock_token_lite._errors import ConfigParseError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ import pytest
 from _support import QUICK, requires_botocore
 
 import bedrock_token_lite as btl
-from bedrock_token_lite import _chain
-from bedrock_token_lite._config import SessionConfig, ensure_boolean
+from bedrock_token_lite._config.session import SessionConfig, ensure_boolean
+from bedrock_token_lite._sources import chain as _chain
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = [
@@ -144,9 +144,9 @@ class _ContainerProvider:
 def test_network_module_is_one_line_to_wire(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    module = types.ModuleType("bedrock_token_lite._container")
+    module = types.ModuleType("bedrock_token_lite._sources.container")
     module.ContainerProvider = _ContainerProvider  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bedrock_token_lite._container", module)
+    monkeypatch.setitem(sys.modules, "bedrock_token_lite._sources.container", module)
     _write(tmp_path, {".aws/config": "[profile p]\n"})
     env = {"HOME": str(tmp_path)}
     resolver = _chain.create_credential_resolver("p", environ=env)
@@ -166,8 +166,10 @@ def test_broken_optional_module_is_not_silently_skipped(
 ) -> None:
     # A real module file whose own import fails must surface, not be skipped as "absent".
     (tmp_path / "_btl_probe.py").write_text("import btl_missing_dependency_xyz\n")
-    monkeypatch.setattr(btl, "__path__", [*btl.__path__, str(tmp_path)])
-    monkeypatch.delitem(sys.modules, "bedrock_token_lite._btl_probe", raising=False)
+    import bedrock_token_lite._sources as sources
+
+    monkeypatch.setattr(sources, "__path__", [*sources.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "bedrock_token_lite._sources._btl_probe", raising=False)
     with pytest.raises(ModuleNotFoundError, match="btl_missing_dependency_xyz"):
         _chain._optional_module("_btl_probe")
     assert _chain._optional_module("_no_such_module") is None
@@ -365,7 +367,7 @@ def _validity(fn: object, url: str) -> object:
 def test_imds_endpoint_validation_like_botocore() -> None:
     from botocore.utils import is_valid_uri as theirs
 
-    from bedrock_token_lite._config import is_valid_uri as ours
+    from bedrock_token_lite._config.session import is_valid_uri as ours
 
     pieces = ["1", "ab", "::", ":", "ffff", "1.2.3.4", "%25e", "0", "g"]
     urls = list(IMDS_ENDPOINTS)
@@ -380,7 +382,7 @@ def test_imds_endpoint_validation_like_botocore() -> None:
 
 def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
     """The chain skips building SSOProvider on exactly the test the provider starts with."""
-    from bedrock_token_lite import _sso
+    from bedrock_token_lite._sources import sso as _sso
 
     assert _chain.SSO_PROFILE_KEYS == _sso._PROFILE_KEYS
     _write(

@@ -12,7 +12,6 @@ from _loopback import Reply, closed_port, elapsed, silent_port
 from _oracle import isolated_env
 from _support import requires_botocore_143, sample
 
-from bedrock_token_lite._container import ContainerProvider, parse_expiry
 from bedrock_token_lite._errors import (
     AuthTokenFileNotFoundError,
     CredentialRetrievalError,
@@ -21,6 +20,7 @@ from bedrock_token_lite._errors import (
     MissingCredentialFieldError,
     UnsupportedContainerHostError,
 )
+from bedrock_token_lite._sources.container import ContainerProvider, parse_expiry
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 FRESH = (NOW + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -249,7 +249,7 @@ def test_not_configured_returns_none_without_requests() -> None:
     ],
 )
 def test_allowed_hosts(url: str) -> None:
-    from bedrock_token_lite._container import validate_container_url
+    from bedrock_token_lite._sources.container import validate_container_url
 
     validate_container_url(url)
 
@@ -274,7 +274,7 @@ def test_ipv4_mapped_loopback_follows_the_interpreter() -> None:
     # botocore asks ipaddress; CPython 3.13 made ::ffff:127.0.0.1 a loopback address.
     import ipaddress
 
-    from bedrock_token_lite._container import validate_container_url
+    from bedrock_token_lite._sources.container import validate_container_url
 
     if ipaddress.ip_address("::ffff:127.0.0.1").is_loopback:
         validate_container_url("http://[::ffff:127.0.0.1]/x")

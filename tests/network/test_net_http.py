@@ -9,7 +9,7 @@ import sys
 import pytest
 from _loopback import Reply, closed_port, elapsed, silent_port
 
-from bedrock_token_lite import _http
+from bedrock_token_lite._aws import http as _http
 from bedrock_token_lite._errors import (
     ConnectionClosedError,
     ConnectTimeoutError,
@@ -283,7 +283,8 @@ def test_importing_the_network_modules_loads_nothing_heavy() -> None:
     code = (
         "import sys, bedrock_token_lite\n"
         "before = set(sys.modules)\n"
-        "import bedrock_token_lite._http, bedrock_token_lite._imds, bedrock_token_lite._container\n"
+        "import bedrock_token_lite._aws.http, bedrock_token_lite._sources.imds\n"
+        "import bedrock_token_lite._sources.container\n"
         "heavy = {'json','configparser','subprocess','argparse','urllib.request','http.client',"
         "'xml','email','re','threading','socket','ssl','random','ipaddress','platform'}\n"
         "print(sorted(heavy & (set(sys.modules) - before)), sorted(heavy - {'re'} & before))"

@@ -20,7 +20,7 @@ from bedrock_token_lite._errors import (
     InvalidIMDSEndpointModeError,
     MetadataRetrievalError,
 )
-from bedrock_token_lite._imds import InstanceMetadataProvider
+from bedrock_token_lite._sources.imds import InstanceMetadataProvider
 
 TOKEN_PATH = "/latest/api/token"
 ROLES = "/latest/meta-data/iam/security-credentials/"

@@ -38,8 +38,8 @@ from sts_harness import (
 )
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._chain import resolve_credentials
 from bedrock_token_lite._errors import SSLError
+from bedrock_token_lite._sources.chain import resolve_credentials
 
 pytestmark = requires_botocore_143
 

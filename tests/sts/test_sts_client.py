@@ -27,15 +27,15 @@ from sts_harness import (
 )
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._assume_role import assume_role_cache_key
-from bedrock_token_lite._sso import sso_cache_key
-from bedrock_token_lite._sts import (
+from bedrock_token_lite._aws.sts import (
     ClientConfig,
     account_id_from_arn,
     call_sts,
     parse_timestamp,
     validate_lengths,
 )
+from bedrock_token_lite._sources.assume_role import assume_role_cache_key
+from bedrock_token_lite._sources.sso import sso_cache_key
 
 STATIC = "[src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (SOURCE_AK, SOURCE_SK)
 AR = "[default]\nrole_arn = %s\nsource_profile = src\n" % ROLE_ARN
@@ -51,8 +51,6 @@ def answer(status: int, body: bytes, only: Optional[str] = None):  # type: ignor
         server.hook = hook
 
     return setup
-
-
 
 
 #: Sockets behind closed_port(), held for the whole run so no server can take their ports.

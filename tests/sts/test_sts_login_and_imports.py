@@ -89,9 +89,9 @@ def test_importing_the_package_stays_light() -> None:
         "import sys\n"
         "import datetime, typing, os, binascii, hmac\n"  # what the core already needs
         "before = set(sys.modules)\n"
-        "import bedrock_token_lite, bedrock_token_lite._sts, bedrock_token_lite._sso\n"
-        "import bedrock_token_lite._assume_role, bedrock_token_lite._web_identity\n"
-        "import bedrock_token_lite._login\n"
+        "import bedrock_token_lite, bedrock_token_lite._aws.sts, bedrock_token_lite._sources.sso\n"
+        "import bedrock_token_lite._sources.assume_role, bedrock_token_lite._sources.web_identity\n"
+        "import bedrock_token_lite._sources.login\n"
         "print(repr(sorted(set(sys.modules) - before)))\n"
     )
     proc = subprocess.run(

@@ -31,7 +31,7 @@ from sts_harness import (
 )
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._assume_role import default_mfa_prompter
+from bedrock_token_lite._sources.assume_role import default_mfa_prompter
 
 STATIC = "[src]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (SOURCE_AK, SOURCE_SK)
 MFA_SERIAL = "arn:aws:iam::123456789012:mfa/user"

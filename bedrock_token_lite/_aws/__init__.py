@@ -1,0 +1,1 @@
+"""The code that talks to AWS endpoints: the one HTTP client and the STS and SSO calls."""

@@ -1,0 +1,1 @@
+"""Values every layer shares: credentials, refreshable credentials and time."""

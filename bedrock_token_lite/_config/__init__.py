@@ -1,0 +1,1 @@
+"""What a botocore ``Session`` knows before any credential source runs: INI files, settings."""

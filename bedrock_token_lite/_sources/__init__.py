@@ -1,0 +1,1 @@
+"""The credential sources, one module each, and the chain that tries them in botocore's order."""
