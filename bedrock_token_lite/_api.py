@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from ._common.dt import timedelta
-from ._defaults import config_for, load_credentials, resolve_region
+from ._defaults import load_credentials, resolve_region, session_config
 from ._errors import InvalidParameterError
 from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, expiry_seconds, generate_token
 
@@ -41,12 +41,10 @@ def provide_token(
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
     credentials can be found.
     """
-    # One configuration for region and credentials (each file read once), made only
-    # when the region has to be looked up.
-    config = None if region else config_for(profile)
-    region, _ = resolve_region(region, config=config)
+    config = session_config(profile)  # one for region and credentials: each file read once
+    region, _ = resolve_region(region, config)
     expiry_seconds(expiry)
-    credentials = load_credentials(aws_credentials_provider, profile, config)
+    credentials = load_credentials(aws_credentials_provider, config)
     return generate_token(credentials, region, expiry=expiry)
 
 

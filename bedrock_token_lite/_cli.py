@@ -249,13 +249,13 @@ def _issue(
     """
     from ._common.credentials import Credentials
     from ._core import expiry_seconds
-    from ._defaults import config_for, load_credentials, resolve_region
+    from ._defaults import load_credentials, resolve_region, session_config
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
     profile = opts.get("profile")
-    config = config_for(profile)  # one configuration for both: each file is read once
-    region, source = resolve_region(opts.get("region"), config=config, how="--region us-east-1")
-    credentials = load_credentials(provider, profile, config)
+    config = session_config(profile)  # one configuration for both: each file is read once
+    region, source = resolve_region(opts.get("region"), config, how="--region us-east-1")
+    credentials = load_credentials(provider, config)
     if (
         credentials.__class__ is Credentials
         and credentials.expiry is None

@@ -4,8 +4,9 @@
 resolve through here, in the same order: the region from the argument, then
 ``AWS_REGION``, then botocore's session region (``AWS_DEFAULT_REGION``, then
 the profile's ``region``); the credentials from the given provider's
-``load()``, else the default chain.  A caller resolving both passes one
-:class:`~bedrock_token_lite._config.SessionConfig`, so each file is read once.
+``load()``, else the default chain.  Each public entry point builds one
+:class:`~bedrock_token_lite._config.session.SessionConfig` per resolution
+(:func:`session_config`) and passes it to both, so each file is read once.
 
 Nothing here imports ``datetime``: credentials from the environment reach the
 command line's signer without loading it.
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._config.session import SessionConfig
 
-__all__ = ["config_for", "load_credentials", "resolve_region"]
+__all__ = ["load_credentials", "resolve_region", "session_config"]
 
 NO_REGION = (
     "Region must be provided or set via the AWS_REGION environment variable. "
@@ -31,21 +32,19 @@ NO_REGION = (
 )
 
 
-def config_for(
+def session_config(
     profile: Optional[str] = None, environ: Optional[Mapping[str, str]] = None
 ) -> SessionConfig:
-    """A configuration for ``profile`` (explicit, as ``Session(profile=...)``)."""
+    """The one configuration of a resolution (``profile`` explicit, as ``Session(profile=...)``)."""
     from ._config.session import SessionConfig
 
     return SessionConfig(profile, environ=environ)
 
 
 def resolve_region(
-    region: Optional[str] = None,
-    environ: Optional[Mapping[str, str]] = None,
+    region: Optional[str],
+    config: SessionConfig,
     *,
-    profile: Optional[str] = None,
-    config: Optional[SessionConfig] = None,
     how: str = "region='us-east-1'",
 ) -> Tuple[str, str]:
     """(region, where it came from), as ``provide_token`` finds it.
@@ -57,8 +56,6 @@ def resolve_region(
     """
     if region:
         return check_region(region), "argument"
-    if config is None:
-        config = config_for(profile, environ)
     from ._sources.chain import region_with_config
 
     found = region_with_config(config)
@@ -74,11 +71,7 @@ def resolve_region(
     return check_region(found), source
 
 
-def load_credentials(
-    credentials_provider: Any = None,
-    profile: Optional[str] = None,
-    config: Optional[SessionConfig] = None,
-) -> Any:
+def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
     """Credentials from ``credentials_provider.load()``, else from the default chain.
 
     Raises ``NoCredentialsError`` when the provider returns ``None``; the
@@ -89,7 +82,7 @@ def load_credentials(
     else:
         from ._sources.chain import resolve_with_config
 
-        credentials = resolve_with_config(config if config is not None else config_for(profile))
+        credentials = resolve_with_config(config)
     if credentials is None:
         raise NoCredentialsError()
     return credentials

@@ -16,7 +16,7 @@ and ``load_credentials``), the same resolution ``provide_token`` uses.
 from __future__ import annotations
 
 from ._common.dt import datetime, timedelta, timezone
-from ._defaults import load_credentials, resolve_region
+from ._defaults import load_credentials, resolve_region, session_config
 from ._errors import ExpiredCredentialsError, InvalidParameterError
 from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
@@ -28,7 +28,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import asyncio
     import threading
 
-__all__ = ["Issued", "TokenProvider", "issue", "load_credentials", "resolve_region"]
+__all__ = [
+    "Issued",
+    "TokenProvider",
+    "issue",
+    "load_credentials",
+    "resolve_region",
+    "session_config",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     Clock = Callable[[], datetime]
@@ -199,7 +206,7 @@ class TokenProvider:
     ) -> None:
         import threading
 
-        self._region, self._region_source = resolve_region(region, profile=profile)
+        self._region, self._region_source = resolve_region(region, session_config(profile))
         self._profile = profile
         self._source = credentials_provider
         self._expiry = expiry_seconds(expiry)
@@ -397,9 +404,8 @@ class TokenProvider:
         started: Optional[datetime] = None
         try:
             started = self._now()
-            issued = issue(
-                load_credentials(self._source, self._profile), self._region, self._expiry, started
-            )
+            credentials = load_credentials(self._source, session_config(self._profile))
+            issued = issue(credentials, self._region, self._expiry, started)
             if issued.valid_until - started < self._before or issued.valid_until <= started:
                 raise ExpiredCredentialsError(
                     "The credentials from %r expire at %s, less than refresh_before (%ds) from "

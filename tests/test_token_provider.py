@@ -16,7 +16,7 @@ import pytest
 from _support import requires_botocore
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._provider import issue, resolve_region
+from bedrock_token_lite._provider import issue, resolve_region, session_config
 
 T0 = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
 SECRET = "secret-CANARY-2a8f1d"
@@ -257,10 +257,10 @@ def test_region_and_credentials_from_the_environment(monkeypatch: pytest.MonkeyP
     with pytest.raises(btl.InvalidParameterError):
         btl.TokenProvider()
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
-    assert resolve_region() == ("eu-north-1", "AWS_DEFAULT_REGION")
+    assert resolve_region(None, session_config()) == ("eu-north-1", "AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    assert resolve_region() == ("eu-west-1", "AWS_REGION")
-    assert resolve_region("ca-central-1") == ("ca-central-1", "argument")
+    assert resolve_region(None, session_config()) == ("eu-west-1", "AWS_REGION")
+    assert resolve_region("ca-central-1", session_config()) == ("ca-central-1", "argument")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
     provider = btl.TokenProvider()

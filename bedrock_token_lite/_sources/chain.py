@@ -6,215 +6,45 @@ raises where botocore raises; only "nothing configured" differs: botocore
 returns ``None``, we raise :class:`NoCredentialsError` naming every source
 tried.
 
-The provider order (botocore 1.43, ``create_credential_resolver``):
-
- 1. environment (removed when the profile is explicit)
- 2. assume role            (``_assume_role``, when installed)
- 3. web identity           (``_web_identity``)
- 4. SSO                    (``_sso``)
- 5. shared credentials file
- 6. login                  (``_login``)
- 7. credential_process
- 8. config file
- 9. legacy EC2 credential file (``AWS_CREDENTIAL_FILE``)
-10. boto2 config
-11. container              (``_container``)
-12. instance metadata      (``_imds``)
-
-Network providers live in optional modules: a factory entry whose module is
-missing is skipped, so wiring one in is a one-line change.  Each network
-factory gets ``profile_name``, ``load_config``, ``environ``, ``home`` and
-``explicit_profile`` keyword arguments.
+The order (botocore 1.44, ``create_credential_resolver``) is the table
+:data:`PROVIDER_ORDER`: environment (left out for an explicit profile), assume
+role, web identity, SSO, shared credentials file, login, credential_process,
+config file, legacy EC2 credential file, boto2 config, container, instance
+metadata.  Each row is a plain factory that imports its source's module when
+the chain reaches it (so environment credentials never load the file or
+network code) and gives the source what it reads from one
+:class:`~.context.SourceContext`.
 """
 
 from __future__ import annotations
 
-from .._config.session import SessionConfig
 from .._errors import NoCredentialsError
+from .context import SourceContext
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+    from .._config.session import SessionConfig
+
 __all__ = [
     "PROVIDER_ORDER",
-    "ChainContext",
     "CredentialResolver",
+    "build_resolver",
     "create_credential_resolver",
     "resolve_credentials",
     "resolve_region",
 ]
 
 
-class ChainContext:
-    """What every provider factory may use: the session configuration and its inputs."""
-
-    def __init__(self, config: SessionConfig) -> None:
-        self.config = config
-        self.profile_name = config.profile_name
-        self.explicit_profile = config.explicit_profile
-        self.environ = config.environ
-        self.home = config.home
-        self.load_config: Callable[[], Any] = config.load_config
-        #: Assumed-role / SSO credentials cached per resolver, as botocore does.
-        self.cache: Dict[str, Any] = {}
-
-    def network_kwargs(self, profile_name: Optional[str] = None) -> Any:
-        return {
-            "profile_name": self.profile_name if profile_name is None else profile_name,
-            "load_config": self.load_config,
-            "environ": self.environ,
-            "home": self.home,
-            "explicit_profile": self.explicit_profile,
-        }
-
-    # -- what the assume-role provider needs --------------------------------
-
-    def source_chain(self, profile_name: str) -> Any:
-        """botocore's source-profile sub-chain for ``profile_name`` (spec section 4).
-
-        Web identity (environment ignored), SSO, credentials file, login,
-        credential_process, config file; the first credentials win.
-        """
-        from .files import ConfigProvider, SharedCredentialProvider
-        from .login import LoginProvider
-        from .process import ProcessProvider
-        from .sso import SSOProvider
-        from .web_identity import AssumeRoleWithWebIdentityProvider
-
-        kwargs = self.network_kwargs(profile_name)
-        session = self.profile_name
-        providers = (
-            AssumeRoleWithWebIdentityProvider(
-                **dict(kwargs, explicit_profile=True),
-                cache=self.cache,
-                session_profile_name=session,
-            ),
-            SSOProvider(**kwargs, cache=self.cache, session_profile_name=session),
-            SharedCredentialProvider(
-                self.config.credentials_file,
-                profile_name,
-                environ=self.environ,
-                home=self.home,
-                reader=self.config.read_raw,
-            ),
-            LoginProvider(**kwargs),
-            ProcessProvider(
-                profile_name=profile_name, load_config=self.load_config, environ=self.environ
-            ),
-            ConfigProvider(
-                self.config.config_file,
-                profile_name,
-                environ=self.environ,
-                home=self.home,
-                reader=self.config.read_config,
-            ),
-        )
-        return CredentialResolver(providers).load_credentials()
-
-    def credential_sourcer(self, name: str) -> Any:
-        """Credentials for a ``credential_source`` value, or ``None``."""
-        if name == "Environment":
-            from .env import EnvProvider
-
-            return EnvProvider(environ=self.environ).load()
-        if name == "EcsContainer":
-            from .container import ContainerProvider
-
-            return ContainerProvider(**self.network_kwargs()).load()
-        if name == "Ec2InstanceMetadata":
-            from .imds import InstanceMetadataProvider
-
-            return InstanceMetadataProvider(**self.network_kwargs()).load()
-        return None
-
-
-def _env(ctx: ChainContext) -> Any:
-    if ctx.explicit_profile:
-        return None  # an explicit profile removes the environment provider
-    from .env import EnvProvider
-
-    return EnvProvider(environ=ctx.environ)
-
-
-def _file(method: str, build: Callable[[ChainContext, Any], Any]) -> Callable[[ChainContext], Any]:
-    """A file provider, built (and ``_files`` imported) only when the chain reaches it."""
-
-    def factory(ctx: ChainContext) -> Any:
-        def deferred_build() -> Any:
-            from . import files as _files
-
-            return build(ctx, _files)
-
-        return _Deferred(method, deferred_build)
-
-    factory.__name__ = method
-    return factory
-
-
-def _shared_credentials(ctx: ChainContext, files: Any) -> Any:
-    return files.SharedCredentialProvider(
-        ctx.config.credentials_file,
-        ctx.profile_name,
-        environ=ctx.environ,
-        home=ctx.home,
-        reader=ctx.config.read_raw,
-    )
-
-
-def _process(ctx: ChainContext) -> Any:
-    def build() -> Any:
-        from .process import ProcessProvider
-
-        return ProcessProvider(
-            profile_name=ctx.profile_name, load_config=ctx.load_config, environ=ctx.environ
-        )
-
-    return _Deferred("custom-process", build)
-
-
-def _config_file(ctx: ChainContext, files: Any) -> Any:
-    return files.ConfigProvider(
-        ctx.config.config_file,
-        ctx.profile_name,
-        environ=ctx.environ,
-        home=ctx.home,
-        reader=ctx.config.read_config,
-    )
-
-
-def _ec2_file(ctx: ChainContext, files: Any) -> Any:
-    return files.OriginalEC2Provider(ctx.environ, home=ctx.home)
-
-
-def _boto(ctx: ChainContext, files: Any) -> Any:
-    return files.BotoProvider(ctx.environ, home=ctx.home)
-
-
-def _optional_module(name: str) -> Any:
-    import sys
-
-    qualified = "%s.%s" % (__package__, name)
-    module = sys.modules.get(qualified)
-    if module is not None:
-        return module
-    try:
-        __import__(qualified)
-        return sys.modules[qualified]
-    except ModuleNotFoundError as e:
-        if e.name != qualified:
-            raise  # the module exists but something it imports is missing
-        return None
-
-
 class _Deferred:
-    """A provider built only when the chain reaches it.
+    """A source built only when the chain reaches it.
 
     botocore builds every provider up front; ours are built lazily so that
-    environment credentials never pay for importing the file providers, nor
-    file credentials for the network providers.  Building one raises nothing
+    environment credentials never pay for importing the file sources, nor
+    file credentials for the network ones.  Building one raises nothing
     botocore would raise eagerly: the eager checks run in
-    :func:`create_credential_resolver` first.
+    :func:`build_resolver` first.
     """
 
     def __init__(
@@ -225,7 +55,7 @@ class _Deferred:
     ) -> None:
         self.METHOD = method
         self._build = build
-        #: The provider's own first test, run before building it: false means ``None``.
+        #: The source's own first test, run before building it: false means ``None``.
         self._configured = configured
         self._provider: Any = None
 
@@ -245,75 +75,186 @@ class _Deferred:
         return self.provider.load()
 
 
-def _network(
-    method: str,
-    module_name: str,
-    class_name: str,
-    extra: Callable[[ChainContext], Any] = lambda ctx: {},
-    configured: Optional[Callable[[ChainContext], bool]] = None,
-) -> Callable[[ChainContext], Any]:
-    def factory(ctx: ChainContext) -> Any:
-        def build() -> Any:
-            module = _optional_module(module_name)
-            return getattr(module, class_name)(**ctx.network_kwargs(), **extra(ctx))
-
-        test = None if configured is None else (lambda: configured(ctx))
-        return _Deferred(method, build, test)
-
-    factory.__name__ = module_name
-    return factory
+# -- the sources, one lazy factory each ------------------------------------------------
+#
+# Each factory imports its source's module only when called and passes the source
+# exactly what it reads; the public constructors keep botocore's keyword arguments.
 
 
-def _assume_role_extra(ctx: ChainContext) -> Any:
+def _profile_kwargs(ctx: SourceContext, profile_name: Optional[str] = None) -> Dict[str, Any]:
+    """The botocore keyword arguments of a source that reads profiles."""
+    config = ctx.config
     return {
-        "source_chain": ctx.source_chain,
-        "credential_sourcer": ctx.credential_sourcer,
-        "cache": ctx.cache,
+        "profile_name": config.profile_name if profile_name is None else profile_name,
+        "load_config": config.load_config,
+        "environ": config.environ,
+        "home": config.home,
+        "explicit_profile": config.explicit_profile,
     }
 
 
-def _cache_extra(ctx: ChainContext) -> Any:
-    return {"cache": ctx.cache}
+def _env(ctx: SourceContext) -> Any:
+    from .env import EnvProvider
+
+    return EnvProvider(environ=ctx.config.environ)
 
 
-#: botocore's SSOProvider goes on only when the profile has one of these keys
-#: (the same tuple as ``_sso._PROFILE_KEYS``; a test keeps them equal).
-SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
+def _assume_role(ctx: SourceContext) -> Any:
+    from .assume_role import AssumeRoleProvider
+
+    return AssumeRoleProvider(
+        **_profile_kwargs(ctx),
+        source_chain=lambda name: _source_chain(ctx, name),
+        credential_sourcer=lambda name: _credential_sourcer(ctx, name),
+        cache=ctx.cache,
+        **ctx.hooks(),
+    )
 
 
-def _has_sso_keys(ctx: ChainContext) -> bool:
+def _web_identity(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .web_identity import AssumeRoleWithWebIdentityProvider
+
+    kwargs = _profile_kwargs(ctx, profile_name)
+    if profile_name is not None:  # inside a source chain: never the environment's settings
+        kwargs["explicit_profile"] = True
+        kwargs["session_profile_name"] = ctx.config.profile_name
+    return AssumeRoleWithWebIdentityProvider(**kwargs, cache=ctx.cache, **ctx.hooks())
+
+
+def _sso(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .sso import SSOProvider
+
+    kwargs = _profile_kwargs(ctx, profile_name)
+    if profile_name is not None:
+        kwargs["session_profile_name"] = ctx.config.profile_name
+    return SSOProvider(**kwargs, cache=ctx.cache, **ctx.hooks())
+
+
+def _has_sso_keys(ctx: SourceContext, profile_name: Optional[str] = None) -> bool:
     """SSOProvider's first test, so that most profiles never load the SSO and STS code."""
-    profiles = ctx.load_config().get("profiles") or {}
-    profile = profiles.get(ctx.profile_name, {})
+    profiles = ctx.config.load_config().get("profiles") or {}
+    profile = profiles.get(profile_name or ctx.config.profile_name, {})
     return any(key in profile for key in SSO_PROFILE_KEYS)
 
 
-#: (name, factory) in botocore's order; a factory returning ``None`` is skipped.
-PROVIDER_ORDER: Sequence[Tuple[str, Callable[[ChainContext], Any]]] = (
-    ("env", _env),
-    (
-        "assume-role",
-        _network("assume-role", "assume_role", "AssumeRoleProvider", _assume_role_extra),
-    ),
-    (
-        "assume-role-with-web-identity",
-        _network(
-            "assume-role-with-web-identity",
-            "web_identity",
-            "AssumeRoleWithWebIdentityProvider",
-            _cache_extra,
-        ),
-    ),
-    ("sso", _network("sso", "sso", "SSOProvider", _cache_extra, _has_sso_keys)),
-    ("shared-credentials-file", _file("shared-credentials-file", _shared_credentials)),
-    ("login", _network("login", "login", "LoginProvider")),
-    ("custom-process", _process),
-    ("config-file", _file("config-file", _config_file)),
-    ("ec2-credentials-file", _file("ec2-credentials-file", _ec2_file)),
-    ("boto-config", _file("boto-config", _boto)),
-    ("container-role", _network("container-role", "container", "ContainerProvider")),
-    ("iam-role", _network("iam-role", "imds", "InstanceMetadataProvider")),
+def _shared_credentials(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .files import SharedCredentialProvider
+
+    config = ctx.config
+    return SharedCredentialProvider(
+        config.credentials_file,
+        config.profile_name if profile_name is None else profile_name,
+        environ=config.environ,
+        home=config.home,
+        reader=config.read_raw,
+    )
+
+
+def _login(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .login import LoginProvider
+
+    return LoginProvider(**_profile_kwargs(ctx, profile_name))
+
+
+def _process(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .process import ProcessProvider
+
+    config = ctx.config
+    return ProcessProvider(
+        profile_name=config.profile_name if profile_name is None else profile_name,
+        load_config=config.load_config,
+        environ=config.environ,
+    )
+
+
+def _config_file(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
+    from .files import ConfigProvider
+
+    config = ctx.config
+    return ConfigProvider(
+        config.config_file,
+        config.profile_name if profile_name is None else profile_name,
+        environ=config.environ,
+        home=config.home,
+        reader=config.read_config,
+    )
+
+
+def _ec2_file(ctx: SourceContext) -> Any:
+    from .files import OriginalEC2Provider
+
+    return OriginalEC2Provider(ctx.config.environ, home=ctx.config.home)
+
+
+def _boto(ctx: SourceContext) -> Any:
+    from .files import BotoProvider
+
+    return BotoProvider(ctx.config.environ, home=ctx.config.home)
+
+
+def _container(ctx: SourceContext) -> Any:
+    from .container import ContainerProvider
+
+    return ContainerProvider(**_profile_kwargs(ctx))
+
+
+def _imds(ctx: SourceContext) -> Any:
+    from .imds import InstanceMetadataProvider
+
+    return InstanceMetadataProvider(**_profile_kwargs(ctx))
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    Factory = Callable[[SourceContext], Any]
+
+#: botocore's SSOProvider goes on only when the profile has one of these keys
+#: (the same tuple as ``sso._PROFILE_KEYS``; a test keeps them equal).
+SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
+
+#: botocore's default chain (``create_credential_resolver``), in order:
+#: (METHOD, factory, the source's own first test or ``None``).
+PROVIDER_ORDER: Sequence[Tuple[str, Factory, Optional[Callable[[SourceContext], bool]]]] = (
+    ("env", _env, None),
+    ("assume-role", _assume_role, None),
+    ("assume-role-with-web-identity", _web_identity, None),
+    ("sso", _sso, _has_sso_keys),
+    ("shared-credentials-file", _shared_credentials, None),
+    ("login", _login, None),
+    ("custom-process", _process, None),
+    ("config-file", _config_file, None),
+    ("ec2-credentials-file", _ec2_file, None),
+    ("boto-config", _boto, None),
+    ("container-role", _container, None),
+    ("iam-role", _imds, None),
 )
+
+
+def _source_chain(ctx: SourceContext, profile_name: str) -> Any:
+    """botocore's source-profile sub-chain for ``profile_name`` (spec section 4).
+
+    Web identity (environment ignored), SSO, credentials file, login,
+    credential_process, config file; the first credentials win.
+    """
+    providers = [
+        _web_identity(ctx, profile_name),
+        _sso(ctx, profile_name),
+        _shared_credentials(ctx, profile_name),
+        _login(ctx, profile_name),
+        _process(ctx, profile_name),
+        _config_file(ctx, profile_name),
+    ]
+    return CredentialResolver(providers).load_credentials()
+
+
+def _credential_sourcer(ctx: SourceContext, name: str) -> Any:
+    """Credentials for a ``credential_source`` value, or ``None``."""
+    if name == "Environment":
+        return _env(ctx).load()
+    if name == "EcsContainer":
+        return _container(ctx).load()
+    if name == "Ec2InstanceMetadata":
+        return _imds(ctx).load()
+    return None
 
 
 _DESCRIPTIONS = {
@@ -357,8 +298,12 @@ def create_credential_resolver(
     *,
     environ: Optional[Mapping[str, str]] = None,
     home: Optional[str] = None,
-    config: Optional[SessionConfig] = None,
 ) -> CredentialResolver:
+    """botocore's ``create_credential_resolver`` for ``Session(profile=profile)``."""
+    return build_resolver(_session_config(profile, environ, home))
+
+
+def build_resolver(config: SessionConfig) -> CredentialResolver:
     """Build the default chain, running botocore's eager configuration checks first.
 
     Raises ``ConfigParseError``, ``ProfileNotFound``, ``InvalidConfigError``
@@ -366,12 +311,36 @@ def create_credential_resolver(
     exactly where botocore raises them while building its chain, even when
     environment credentials are set.
     """
-    if config is None:
-        config = SessionConfig(profile, environ=environ, home=home)
     config.imds_settings()
-    ctx = ChainContext(config)
-    providers = [p for p in (factory(ctx) for _, factory in PROVIDER_ORDER) if p is not None]
+    ctx = SourceContext(config)
+    providers: List[Any] = []
+    for method, factory, configured in PROVIDER_ORDER:
+        if method == "env":
+            if not config.explicit_profile:  # an explicit profile removes it
+                providers.append(factory(ctx))
+            continue
+        providers.append(_deferred(ctx, method, factory, configured))
     return CredentialResolver(providers)
+
+
+def _deferred(
+    ctx: SourceContext,
+    method: str,
+    factory: Factory,
+    configured: Optional[Callable[[SourceContext], bool]],
+) -> _Deferred:
+    test: Optional[Callable[[], bool]] = None
+    if configured is not None:
+        test = lambda: configured(ctx)  # noqa: E731
+    return _Deferred(method, lambda: factory(ctx), test)
+
+
+def _session_config(
+    profile: Optional[str], environ: Optional[Mapping[str, str]], home: Optional[str]
+) -> SessionConfig:
+    from .._config.session import SessionConfig
+
+    return SessionConfig(profile, environ=environ, home=home)
 
 
 def resolve_credentials(
@@ -388,12 +357,12 @@ def resolve_credentials(
     :class:`NoCredentialsError` (listing what was tried) when no source is
     configured, and lets every other error propagate as botocore does.
     """
-    return resolve_with_config(SessionConfig(profile, environ=environ, home=home))
+    return resolve_with_config(_session_config(profile, environ, home))
 
 
 def resolve_with_config(config: SessionConfig) -> Any:
     """:func:`resolve_credentials` for an existing configuration (its files already read)."""
-    resolver = create_credential_resolver(config=config)
+    resolver = build_resolver(config)
     credentials = resolver.load_credentials()
     if credentials is None:
         tried = tuple(resolver.sources())
@@ -422,7 +391,7 @@ def resolve_region(
     other AWS SDK reads; botocore alone ignores it.  A missing selected profile
     raises ``ProfileNotFound`` unless an environment variable answers first.
     """
-    return region_with_config(SessionConfig(profile, environ=environ, home=home))
+    return region_with_config(_session_config(profile, environ, home))
 
 
 def region_with_config(config: SessionConfig) -> Optional[str]:
