@@ -17,7 +17,8 @@ from _support import requires_botocore_143, sample
 from sts_harness import base_env, load_full_config
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._aws.sts import ClientConfig, sts_endpoint
+from bedrock_token_lite._aws.client import ClientConfig
+from bedrock_token_lite._aws.endpoints import sts_endpoint
 from bedrock_token_lite._sources.sso import _endpoint
 
 _BOTO_MATRIX = r"""
