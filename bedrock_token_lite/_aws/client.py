@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as _AbcMapping
 
-from .._config.session import CONFIG_VARIABLES, ensure_boolean
+from .._config.session import CONFIG_VARIABLES
 from .._errors import InvalidConfigError, InvalidSTSRegionalEndpointsConfigError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -28,6 +28,8 @@ class ClientConfig:
     (``{"profiles": {...}, "services": {...}, ...}``); ``profile_name`` is the
     *session's* profile (``None``: ``default`` when it exists).  ``region``
     overrides the session region (botocore's ``_last_client_region_used``).
+    Every setting's environment variables, profile key, default and
+    conversion come from ``CONFIG_VARIABLES``.
     """
 
     def __init__(
@@ -59,30 +61,37 @@ class ClientConfig:
             return self.profile[key]
         return default
 
-    def variable(self, name: str) -> Any:
-        """:meth:`get` with the environment variables, key and default of ``CONFIG_VARIABLES``."""
-        env_names, key, default, _convert = CONFIG_VARIABLES[name]
-        return self.get(env_names, key, default)
+    def variable(self, name: str, *, convert: bool = False) -> Any:
+        """:meth:`get` with the environment variables, key and default of ``CONFIG_VARIABLES``.
+
+        ``convert`` applies the row's conversion to a value that is not ``None``.
+        """
+        env_names, key, default, conversion = CONFIG_VARIABLES[name]
+        value = self.get(env_names, key, default)
+        if convert and value is not None and conversion is not None:
+            value = conversion(value)
+        return value
 
     @property
     def region(self) -> Optional[str]:
         """The region of the nested STS client (spec section 18.1)."""
         if self._region is not None:
             return self._region
-        value = self.get(("AWS_DEFAULT_REGION",), "region")
+        value = self.variable("region")
         return None if value is None else str(value)
 
     @property
     def use_fips(self) -> bool:
-        return ensure_boolean(self.get(("AWS_USE_FIPS_ENDPOINT",), "use_fips_endpoint"))
+        return bool(self.variable("use_fips_endpoint", convert=True))
 
     @property
     def use_dualstack(self) -> bool:
-        return ensure_boolean(self.get(("AWS_USE_DUALSTACK_ENDPOINT",), "use_dualstack_endpoint"))
+        return bool(self.variable("use_dualstack_endpoint", convert=True))
 
     @property
     def sts_regional_endpoints(self) -> str:
-        value = self.get(("AWS_STS_REGIONAL_ENDPOINTS",), "sts_regional_endpoints")
+        """``legacy`` or ``regional``; a set but empty value means ``regional``, as in botocore."""
+        value = self.variable("sts_regional_endpoints")
         if not value:
             return "regional"
         if value not in ("legacy", "regional"):
@@ -125,6 +134,10 @@ class ClientConfig:
             raise InvalidConfigError(_EMPTY_CA_BUNDLE)
         return str(value)
 
+    @property
+    def ignore_configured_endpoint_urls(self) -> bool:
+        return bool(self.variable("ignore_configured_endpoint_urls", convert=True))
+
     def check_client(self) -> None:
         """Raise what botocore raises while it creates a client, before any request.
 
@@ -155,10 +168,7 @@ class ClientConfig:
         ``AWS_ENDPOINT_URL``, the profile's ``services`` section, then its
         ``endpoint_url``.
         """
-        ignore = self.get(
-            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",), "ignore_configured_endpoint_urls"
-        )
-        if ensure_boolean(ignore):
+        if self.ignore_configured_endpoint_urls:
             return None
         env_name = "AWS_ENDPOINT_URL_" + service_id.upper().replace("-", "_").replace(" ", "_")
         for name in (env_name, "AWS_ENDPOINT_URL"):

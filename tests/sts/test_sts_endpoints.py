@@ -87,6 +87,18 @@ for region in (
         if region is not None:
             env["AWS_DEFAULT_REGION"] = region
         STS_CASES.append(("%s/%s" % (region, mode), env, "", None))
+# Set but empty means regional (botocore's quirk), in the environment and in the profile.
+for region in ("us-east-1", "eu-west-1"):
+    env = {"AWS_DEFAULT_REGION": region, "AWS_STS_REGIONAL_ENDPOINTS": ""}
+    STS_CASES.append(("%s/empty env" % region, env, "", None))
+    STS_CASES.append(
+        (
+            "%s/empty profile" % region,
+            {"AWS_DEFAULT_REGION": region},
+            "[default]\nsts_regional_endpoints =\n",
+            None,
+        )
+    )
 for region in ("us-east-1", "us-gov-west-1", "cn-north-1", "eu-west-1"):
     STS_CASES.append(
         (
