@@ -30,28 +30,17 @@ def validate_lengths(params: List[Tuple[str, Any]]) -> None:
         if limits is None:
             continue
         low, high = limits
-        if name == "DurationSeconds":
-            if value < low:
-                problems.append(
-                    "Invalid value for parameter %s, value: %s, valid min value: %s"
-                    % (name, value, low)
-                )
-            elif value > high:
-                problems.append(
-                    "Invalid value for parameter %s, value: %s, valid max value: %s"
-                    % (name, value, high)
-                )
-            continue
-        size = len(value)
+        # DurationSeconds has a value range; the other parameters a length range.
+        kind, size = ("value", value) if name == "DurationSeconds" else ("length", len(value))
         if size < low:
-            problems.append(
-                "Invalid length for parameter %s, value: %d, valid min length: %d"
-                % (name, size, low)
-            )
+            bound, limit = "min", low
         elif size > high:
-            problems.append(
-                "Invalid length for parameter %s, value: %d, valid max length: %d"
-                % (name, size, high)
-            )
+            bound, limit = "max", high
+        else:
+            continue
+        problems.append(
+            "Invalid %s for parameter %s, value: %s, valid %s %s: %s"
+            % (kind, name, size, bound, kind, limit)
+        )
     if problems:
         raise ParamValidationError("\n".join(problems))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._errors import ClientError
-from .retries import DEFAULT_TIMEOUT, generic_error, send_with_retries
+from .retries import DEFAULT_TIMEOUT, send_with_retries
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,9 +19,6 @@ __all__ = ["call_json"]
 def _json_error(response: Response) -> Tuple[str, str]:
     import json
 
-    generic = generic_error(response)
-    if generic is not None:
-        return generic
     code = response.headers.get("x-amzn-errortype", "")
     message = ""
     try:

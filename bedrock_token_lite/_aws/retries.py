@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .client import ClientConfig
     from .http import Response
 
-__all__ = ["DEFAULT_TIMEOUT", "generic_error", "send", "send_with_retries"]
+__all__ = ["DEFAULT_TIMEOUT", "send", "send_with_retries"]
 
 #: botocore's connect and read timeouts for AWS API calls (seconds).
 DEFAULT_TIMEOUT = 60.0
@@ -160,7 +160,7 @@ def send(
         raise EndpointConnectionError(shown, type(exc).__name__) from None
 
 
-def generic_error(response: Response) -> Optional[Tuple[str, str]]:
+def _generic_error(response: Response) -> Optional[Tuple[str, str]]:
     """botocore's answer to a 5xx without a protocol body (empty, or an HTML page)."""
     if response.status < 500:
         return None
@@ -231,8 +231,8 @@ def send_with_retries(
     """Send until success, a final error or the last attempt, as botocore's retry handlers.
 
     ``build`` makes each attempt's request (a signature covers the time);
-    ``parse_error`` reads the (code, message) of an error answer.
-    ``transport`` replaces :func:`send`.
+    ``parse_error`` reads the protocol's (code, message) from an error answer
+    that is not a bare 5xx.  ``transport`` replaces :func:`send`.
 
     ``adaptive`` is sent as ``standard``: botocore's client-side rate limiter
     only spaces out calls after throttling, across the calls of one client,
@@ -277,7 +277,8 @@ def send_with_retries(
             continue
         if 200 <= response.status < 300:
             return response
-        code, message = parse_error(response)  # ResponseParserError: never retried
+        # ResponseParserError: never retried
+        code, message = _generic_error(response) or parse_error(response)
         retry, throttling = _retryable(mode, response.status, code, service, operation)
         if retry and not last:
             cost = _THROTTLING_RETRY_COST if throttling else _RETRY_COST

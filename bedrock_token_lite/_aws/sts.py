@@ -14,7 +14,7 @@ from .._common.dt import datetime, timezone
 from .._errors import ResponseParserError
 from .endpoints import sts_endpoint, validate_region
 from .params import validate_lengths
-from .retries import DEFAULT_TIMEOUT, generic_error, send_with_retries
+from .retries import DEFAULT_TIMEOUT, send_with_retries
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,9 +105,6 @@ def _parse_failure(body: bytes, exc: Exception, *, show_body: bool) -> ResponseP
 
 
 def _sts_error(response: Response) -> Tuple[str, str]:
-    generic = generic_error(response)
-    if generic is not None:
-        return generic
     try:  # an empty 4xx body does not parse either: ResponseParserError, as botocore
         root = _parse_xml(response.body)
     except Exception as exc:
