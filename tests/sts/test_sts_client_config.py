@@ -1,13 +1,17 @@
-"""The client settings of the AWS calls read the one settings table."""
+"""The AWS client modules: one settings table, and no private names across modules."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Tuple
+import ast
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
 from bedrock_token_lite._aws.client import ClientConfig
 from bedrock_token_lite._config import session
+
+PACKAGE = Path(__file__).resolve().parents[2] / "bedrock_token_lite"
 
 # setting -> (environment value, how a ClientConfig answers, the answer expected)
 GETTERS: Dict[str, Tuple[str, Callable[[ClientConfig], Any], Any]] = {
@@ -42,3 +46,31 @@ def test_client_settings_come_from_the_one_table(
         environ=base, full_config={"profiles": {"default": {"btl_renamed_setting": value}}}
     )
     assert getter(by_profile) == expected
+
+
+def _private_imports(path: Path) -> List[str]:
+    """``from .module import _name`` lines of ``path`` that name an attribute, not a module."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not node.level:
+            continue
+        base = path.parent
+        for _ in range(node.level - 1):
+            base = base.parent
+        source = base.joinpath(*(node.module or "").split(".")) if node.module else base
+        for alias in node.names:
+            if not alias.name.startswith("_") or alias.name.startswith("__"):
+                continue
+            if (source / (alias.name + ".py")).exists() or (source / alias.name).is_dir():
+                continue  # a private module, not a private name
+            if "_aws" in source.parts[len(PACKAGE.parts) - 1 :] or "_aws" in path.parts:
+                found.append("%s: from %s import %s" % (path.name, node.module, alias.name))
+    return found
+
+
+def test_no_private_names_cross_the_aws_modules() -> None:
+    files = sorted(PACKAGE.rglob("*.py"))
+    assert any(path.parent.name == "_aws" for path in files)
+    problems = [line for path in files for line in _private_imports(path)]
+    assert problems == []
