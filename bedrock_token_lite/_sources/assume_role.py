@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
 
-    from .._aws.sts import ClientConfig, Sleep, Transport
+    from .._aws.client import ClientConfig
+    from .._aws.retries import Sleep, Transport
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = [
@@ -204,7 +205,7 @@ class AssumeRoleProvider:
         profile = profiles.get(self._profile_name, {})
         if not _has_assume_role_config(profile):
             return None
-        from .._aws.sts import ClientConfig
+        from .._aws.client import ClientConfig
 
         client_config = ClientConfig(
             environ=self._environ,

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import os
 
-from .._aws.sts import (
-    ClientConfig,
-    _custom_endpoint,
-    call_json,
-    parse_timestamp,
-    service_endpoint,
-    validate_region,
-)
+from .._aws.client import ClientConfig
+from .._aws.endpoints import custom_endpoint, service_endpoint, validate_region
+from .._aws.rest_json import call_json
+from .._aws.sts import parse_timestamp
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
@@ -35,7 +31,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
 
-    from .._aws.sts import Sleep, Transport
+    from .._aws.retries import Sleep, Transport
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
@@ -403,7 +399,7 @@ def _endpoint(
 ) -> str:
     validate_region(region)
     config.check_client()  # botocore creates the client here, before the token is read
-    custom = _custom_endpoint(config, service_id)
+    custom = custom_endpoint(config, service_id)
     if custom is not None:
         return custom
     return service_endpoint(

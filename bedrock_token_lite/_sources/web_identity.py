@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
 
-    from .._aws.sts import Sleep, Transport
+    from .._aws.retries import Sleep, Transport
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
@@ -111,7 +111,8 @@ class AssumeRoleWithWebIdentityProvider:
                 params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
             )
         key = assume_role_cache_key(params, generated)
-        from .._aws.sts import ClientConfig, call_sts
+        from .._aws.client import ClientConfig
+        from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
 
         client_config = ClientConfig(

@@ -17,7 +17,8 @@ from _support import requires_botocore_143, sample
 from sts_harness import base_env, load_full_config
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._aws.sts import ClientConfig, sts_endpoint
+from bedrock_token_lite._aws.client import ClientConfig
+from bedrock_token_lite._aws.endpoints import sts_endpoint
 from bedrock_token_lite._sources.sso import _endpoint
 
 _BOTO_MATRIX = r"""
@@ -86,6 +87,18 @@ for region in (
         if region is not None:
             env["AWS_DEFAULT_REGION"] = region
         STS_CASES.append(("%s/%s" % (region, mode), env, "", None))
+# Set but empty means regional (botocore's quirk), in the environment and in the profile.
+for region in ("us-east-1", "eu-west-1"):
+    env = {"AWS_DEFAULT_REGION": region, "AWS_STS_REGIONAL_ENDPOINTS": ""}
+    STS_CASES.append(("%s/empty env" % region, env, "", None))
+    STS_CASES.append(
+        (
+            "%s/empty profile" % region,
+            {"AWS_DEFAULT_REGION": region},
+            "[default]\nsts_regional_endpoints =\n",
+            None,
+        )
+    )
 for region in ("us-east-1", "us-gov-west-1", "cn-north-1", "eu-west-1"):
     STS_CASES.append(
         (

@@ -90,6 +90,7 @@ def test_importing_the_package_stays_light() -> None:
         "import datetime, typing, os, binascii, hmac\n"  # what the core already needs
         "before = set(sys.modules)\n"
         "import bedrock_token_lite, bedrock_token_lite._aws.sts, bedrock_token_lite._sources.sso\n"
+        "import bedrock_token_lite._aws.client, bedrock_token_lite._aws.rest_json\n"
         "import bedrock_token_lite._sources.assume_role, bedrock_token_lite._sources.web_identity\n"
         "import bedrock_token_lite._sources.login\n"
         "print(repr(sorted(set(sys.modules) - before)))\n"

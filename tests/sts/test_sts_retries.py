@@ -38,7 +38,8 @@ from sts_harness import (
 )
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._aws.sts import ClientConfig, call_sts
+from bedrock_token_lite._aws.client import ClientConfig
+from bedrock_token_lite._aws.sts import call_sts
 
 pytestmark = requires_botocore_143
 

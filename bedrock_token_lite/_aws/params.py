@@ -1,0 +1,46 @@
+"""Client-side parameter validation: the length and range limits of the STS model."""
+
+from __future__ import annotations
+
+from .._errors import ParamValidationError
+
+TYPE_CHECKING = False  # typing itself costs milliseconds to import
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Dict, List, Tuple
+
+__all__ = ["validate_lengths"]
+
+#: name -> (minimum, maximum) length, or for DurationSeconds the value range.
+_LIMITS: Dict[str, Tuple[int, int]] = {
+    "RoleArn": (20, 2048),
+    "RoleSessionName": (2, 64),
+    "ExternalId": (2, 1224),
+    "SerialNumber": (9, 256),
+    "TokenCode": (6, 6),
+    "WebIdentityToken": (4, 20000),
+    "DurationSeconds": (900, 43200),
+}
+
+
+def validate_lengths(params: List[Tuple[str, Any]]) -> None:
+    """Raise ``ParamValidationError`` like botocore's model validation (lengths only)."""
+    problems = []
+    for name, value in params:
+        limits = _LIMITS.get(name)
+        if limits is None:
+            continue
+        low, high = limits
+        # DurationSeconds has a value range; the other parameters a length range.
+        kind, size = ("value", value) if name == "DurationSeconds" else ("length", len(value))
+        if size < low:
+            bound, limit = "min", low
+        elif size > high:
+            bound, limit = "max", high
+        else:
+            continue
+        problems.append(
+            "Invalid %s for parameter %s, value: %s, valid %s %s: %s"
+            % (kind, name, size, bound, kind, limit)
+        )
+    if problems:
+        raise ParamValidationError("\n".join(problems))
