@@ -25,6 +25,7 @@ from collections.abc import Mapping as _AbcMapping
 from .. import sigv4
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timezone
+from .._config.session import ensure_boolean
 from .._errors import (
     ClientError,
     EndpointConnectionError,
@@ -235,15 +236,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def ensure_boolean(value: Any) -> bool:
-    """botocore's ``ensure_boolean``: a bool as is, a str when it is ``true``."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.lower() == "true"
-    return False
 
 
 # --------------------------------------------------------------------------

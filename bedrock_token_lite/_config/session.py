@@ -28,7 +28,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-__all__ = ["CONFIG_VARIABLES", "SessionConfig", "ensure_boolean"]
+__all__ = ["CONFIG_VARIABLES", "SessionConfig", "check_imds_endpoint", "ensure_boolean"]
 
 
 def ensure_boolean(value: Any) -> bool:
@@ -83,6 +83,21 @@ def is_valid_uri(url: str) -> bool:
         return True
     zone = r"(?:%25|%)(?:[A-Za-z0-9._!\-~]|%[A-Fa-f0-9]{2})+"
     return re.match(r"^\[%s(?:%s)?\]$" % (_ipv6_pattern(), zone), "[%s]" % host) is not None
+
+
+def check_imds_endpoint(url: str) -> None:
+    """Raise :class:`InvalidIMDSEndpointError` unless :func:`is_valid_uri` accepts ``url``.
+
+    The ``ValueError`` botocore lets escape from ``urlsplit`` (a bracketed host
+    that is not an IP address) is reported as the same error, which is also a
+    ``ValueError``.
+    """
+    try:
+        valid = is_valid_uri(url)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise InvalidIMDSEndpointError(url)
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -371,12 +386,8 @@ class SessionConfig:
             "ec2_metadata_service_endpoint_mode": mode,
             "ec2_metadata_v1_disabled": self.get_config_variable("ec2_metadata_v1_disabled"),
         }
-        try:
-            valid = not endpoint or is_valid_uri(endpoint)  # the default endpoints are valid
-        except ValueError:
-            valid = False
-        if not valid:
-            raise InvalidIMDSEndpointError(endpoint)
+        if endpoint:  # the default endpoints are valid
+            check_imds_endpoint(endpoint)
         return settings
 
     def _int_variable(self, name: str) -> int:

@@ -380,6 +380,62 @@ def test_imds_endpoint_validation_like_botocore() -> None:
         assert _validity(ours, url) == _validity(theirs, url), url
 
 
+#: Where the two copies of the rule used to disagree (the IMDS provider refused the
+#: IPvFuture literal and swallowed urlsplit's ValueError), plus neighbours.
+DISPUTED_IMDS_ENDPOINTS = [
+    "http://[v1.fe]",
+    "http://[v1.fe]:8080/",
+    "http://[v1.]/",
+    "http://[::1]",
+    "http://[::1]:80/",
+    "http://[fe80::1%eth0]",
+    "http://[fe80::1%25eth0]/",
+    "http://[::1%]/",
+    "http://[::ffff:1.2.3.4]/",
+    "http://[1.2.3.4]/",
+    "http://[zz]/",
+    "http://[]/",
+    "http://[bad",
+    "http://bad]/",
+    "http://localhost/",
+    "http://169.254.169.254/",
+    "http://my-host.example:1234/",
+    "http://-bad-/",
+    "http://a..b/",
+    "http://foo\n/",
+    "not a url",
+]
+
+
+@requires_botocore
+@pytest.mark.parametrize("url", DISPUTED_IMDS_ENDPOINTS)
+def test_imds_provider_accepts_the_endpoints_botocore_accepts(url: str) -> None:
+    """The provider, the session check and botocore's fetcher agree on every endpoint."""
+    from botocore.exceptions import InvalidIMDSEndpointError as TheirError
+    from botocore.utils import InstanceMetadataFetcher
+
+    from bedrock_token_lite._sources.imds import InstanceMetadataProvider
+
+    try:
+        InstanceMetadataFetcher(config={"ec2_metadata_service_endpoint": url}, env={})
+        theirs = "accepted"
+    except (TheirError, ValueError):  # ValueError: urlsplit's, which botocore lets escape
+        theirs = "invalid"
+    env = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": url}
+    outcomes = []
+    for build in (
+        lambda: InstanceMetadataProvider(environ=env),
+        lambda: SessionConfig(environ=env).imds_settings(),
+    ):
+        try:
+            build()
+            outcomes.append("accepted")
+        except btl.InvalidIMDSEndpointError:
+            outcomes.append("invalid")
+    assert outcomes == [theirs, theirs], url
+    assert issubclass(btl.InvalidIMDSEndpointError, ValueError)
+
+
 def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
     """The chain skips building SSOProvider on exactly the test the provider starts with."""
     from bedrock_token_lite._sources import sso as _sso
