@@ -23,8 +23,9 @@ import os
 from collections.abc import Mapping as _AbcMapping
 
 from .. import sigv4
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
-from .._common.dt import datetime, timezone
+from .._common.dt import datetime
 from .._config.session import ensure_boolean
 from .._errors import (
     ClientError,
@@ -232,10 +233,6 @@ _EMPTY_CA_BUNDLE = (
 if TYPE_CHECKING:  # pragma: no cover
     Clock = Callable[[], datetime]
     Sleep = Callable[[float], None]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # --------------------------------------------------------------------------
@@ -918,7 +915,7 @@ def call_sts(
     form.extend((name, str(value)) for name, value in params)
     body = urlencode(form).encode("utf-8")
     url = endpoint if _has_path(endpoint) else endpoint + "/"
-    now_of = clock or _utc_now
+    now_of = clock or utc_now
 
     def build() -> Tuple[str, str, List[Tuple[str, str]], Optional[bytes]]:
         headers = [("Content-Type", FORM_CONTENT_TYPE)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
@@ -12,10 +13,10 @@ from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCrede
 # for every profile, and most profiles have none.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.sts import ClientConfig, Sleep, Transport
+    from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = [
@@ -32,15 +33,8 @@ CREDENTIAL_SOURCES = ("EcsContainer", "Ec2InstanceMetadata", "Environment")
 CACHE_EXPIRY_WINDOW_SECONDS = 15 * 60
 
 if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
     Prompter = Callable[[str], str]
     Config = Mapping[str, Any]
-
-
-def _utc_now() -> datetime:
-    from .._common.dt import datetime, timezone
-
-    return datetime.now(timezone.utc)
 
 
 def assume_role_cache_key(params: List[Tuple[str, Any]], generated_session_name: bool) -> str:
@@ -194,7 +188,7 @@ class AssumeRoleProvider:
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._prompter = mfa_prompter or default_mfa_prompter
         self._sts_region = sts_region
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 

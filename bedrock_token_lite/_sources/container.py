@@ -41,7 +41,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from .._common.refresh import Clock
+    from .._common.clock import Clock, Sleep
 
 __all__ = ["ContainerProvider", "parse_expiry"]
 
@@ -92,7 +92,7 @@ class ContainerProvider:
         timeout: float = 2.0,
         attempts: int = 3,
         retry_pause: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Sleep = time.sleep,
         clock: Optional[Clock] = None,
         max_bytes: int = METADATA_MAX_BYTES,
     ) -> None:

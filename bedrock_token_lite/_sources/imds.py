@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 
 from .._aws import http as _http
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
-from .._common.refresh import RefreshableCredentials, utc_now
+from .._common.refresh import RefreshableCredentials
 from .._config.session import check_imds_endpoint, ensure_boolean
 from .._errors import (
     ConnectionClosedError,
@@ -36,7 +37,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from .._common.refresh import Clock
+    from .._common.clock import Clock
 
 __all__ = ["InstanceMetadataProvider"]
 

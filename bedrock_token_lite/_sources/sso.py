@@ -19,6 +19,7 @@ from .._aws.sts import (
     service_endpoint,
     validate_region,
 )
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
@@ -36,20 +37,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.sts import Sleep, Transport
+    from .._common.clock import Clock
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
 #: A cached sso-session token is refreshed when fewer than this many seconds remain.
 TOKEN_REFRESH_WINDOW_SECONDS = 15 * 60
 _PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _REQUIRED_KEYS = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def sso_token_cache_path(cache_dir: str, start_url: str, session_name: Optional[str]) -> str:
@@ -160,7 +156,7 @@ class SSOProvider:
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._session_profile = session_profile_name or self._profile_name
         self._token_cache_dir = token_cache_dir
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._errors import InvalidConfigError
 from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
@@ -12,28 +13,19 @@ from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
 # file is configured: the chain asks this provider for every profile.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.sts import Sleep, Transport
+    from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
 
 _NO_ROLE_ARN = (
     "The provided profile or the current environment is configured to assume role with "
     "web identity but has no role ARN configured. Ensure that the profile has the role_arn"
     "configuration set or the AWS_ROLE_ARN env var is set."
 )
-
-
-def _utc_now() -> datetime:
-    from .._common.dt import datetime, timezone
-
-    return datetime.now(timezone.utc)
 
 
 class AssumeRoleWithWebIdentityProvider:
@@ -78,7 +70,7 @@ class AssumeRoleWithWebIdentityProvider:
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._sts_region = sts_region
         self._session_profile = session_profile_name or self._profile_name
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 
