@@ -25,6 +25,7 @@ from collections.abc import Mapping as _AbcMapping
 from .. import sigv4
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._common.dates import parse_timestamp
 from .._common.dt import datetime
 from .._config.session import ensure_boolean
 from .._errors import (
@@ -776,18 +777,6 @@ def _send_with_retries(
 # --------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Parse an ISO 8601 / RFC 1123 timestamp as botocore (dateutil) would.
-
-    A value without a timezone gives a naive datetime, like dateutil; callers
-    comparing it with an aware time get a ``TypeError``, as in botocore.
-    Raises ``ValueError`` for text that is not a timestamp.
-    """
-    from .._common.dates import parse_timestamp as parse
-
-    return parse(text, "timestamp", allow_naive=True)
 
 
 def account_id_from_arn(arn: Optional[str]) -> Optional[str]:

@@ -28,6 +28,7 @@ from .._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,
     EndpointConnectionError,
+    ExpiryParseError,
     InvalidAuthTokenError,
     InvalidExpiryError,
     InvalidResponseError,
@@ -267,13 +268,12 @@ def _clip(text: str, limit: int = 512) -> str:
 
 
 def parse_expiry(value: Any, source: str) -> datetime:
-    """An expiry timestamp as an aware datetime (the forms botocore's dateutil reads).
+    """An expiry as an aware datetime, parsed by :func:`.._common.dates.parse_expiry`.
 
-    ISO 8601 in extended or basic form with ``Z``, ``UTC``, ``GMT`` or an
-    offset, optional fractional seconds and a ``T`` or space separator; and
-    RFC 1123 (``Thu, 01 Jan 2099 00:00:00 GMT``).  A timestamp without a zone
-    raises :class:`InvalidExpiryError` (botocore fails on it later with a
-    ``TypeError``), as does anything else.
+    The metadata providers (container and IMDS) report every error of that
+    parser (garbage, no time zone, not a string) as :class:`InvalidExpiryError`,
+    which is a ``ValueError`` and a ``TypeError`` (botocore fails on a
+    zone-less expiry later with a ``TypeError``).
     """
     from .._common.dates import parse_expiry as parse
 
@@ -286,5 +286,5 @@ def parse_expiry(value: Any, source: str) -> datetime:
         return value
     try:
         return parse(value, source)
-    except (ValueError, TypeError) as exc:
+    except ExpiryParseError as exc:  # also its ExpiryTypeError and NaiveExpiryError
         raise InvalidExpiryError("Unusable credential expiry from %s" % (exc,)) from None

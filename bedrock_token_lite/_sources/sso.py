@@ -15,12 +15,12 @@ from .._aws.sts import (
     ClientConfig,
     _custom_endpoint,
     call_json,
-    parse_timestamp,
     service_endpoint,
     validate_region,
 )
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
 from .._errors import (

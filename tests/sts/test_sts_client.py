@@ -31,9 +31,9 @@ from bedrock_token_lite._aws.sts import (
     ClientConfig,
     account_id_from_arn,
     call_sts,
-    parse_timestamp,
     validate_lengths,
 )
+from bedrock_token_lite._common.dates import parse_timestamp
 from bedrock_token_lite._sources.assume_role import assume_role_cache_key
 from bedrock_token_lite._sources.sso import sso_cache_key
 
