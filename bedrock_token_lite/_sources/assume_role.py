@@ -6,6 +6,7 @@ import os
 
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._config.session import provider_profile_name
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only
@@ -179,7 +180,7 @@ class AssumeRoleProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self._explicit_profile = explicit_profile

@@ -13,6 +13,7 @@ import os
 
 from .._common.credentials import Credentials
 from .._config.ini import expanduser, load_config, raw_config_parse
+from .._config.session import provider_profile_name
 from .._errors import (
     ConfigNotFound,
     InvalidConfigError,
@@ -68,10 +69,6 @@ def _from_section(section: Mapping[str, Any], method: str, where: str, token: bo
     return Credentials(access_key, secret_key, session_token, account_id=account_id, method=method)
 
 
-def _selected_profile(environ: Mapping[str, str]) -> str:
-    return environ.get("AWS_DEFAULT_PROFILE", environ.get("AWS_PROFILE")) or "default"
-
-
 class _ProfileFileProvider:
     """Static keys in one profile of one shared file (the two providers below)."""
 
@@ -94,7 +91,9 @@ class _ProfileFileProvider:
         if filename is None:
             filename = self._environ.get(self._FILE_VARIABLE, self._DEFAULT_FILE)
         self._filename = filename
-        self._profile = _selected_profile(self._environ) if profile_name is None else profile_name
+        self._profile = (
+            provider_profile_name(None, self._environ) if profile_name is None else profile_name
+        )
 
     def _section(self, parsed: Mapping[str, Any]) -> Any:
         raise NotImplementedError

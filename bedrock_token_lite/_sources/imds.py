@@ -18,7 +18,7 @@ from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import RefreshableCredentials
-from .._config.session import check_imds_endpoint, ensure_boolean
+from .._config.session import check_imds_endpoint, ensure_boolean, provider_profile_name
 from .._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,
@@ -104,7 +104,7 @@ class InstanceMetadataProvider:
     ) -> None:
         env = os.environ if environ is None else environ
         self._env_snapshot: Dict[str, str] = dict(env)
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._load_config = load_config
         self._profile: Optional[Mapping[str, Any]] = None
         self._clock: Clock = clock or utc_now

@@ -23,6 +23,7 @@ from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
+from .._config.session import provider_profile_name
 from .._errors import (
     ClientError,
     InvalidConfigError,
@@ -150,7 +151,7 @@ class SSOProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache

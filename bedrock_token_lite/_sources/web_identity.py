@@ -6,6 +6,7 @@ import os
 
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._config.session import provider_profile_name
 from .._errors import InvalidConfigError
 from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
 
@@ -63,7 +64,7 @@ class AssumeRoleWithWebIdentityProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self._disable_env = explicit_profile

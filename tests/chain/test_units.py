@@ -436,6 +436,47 @@ def test_imds_provider_accepts_the_endpoints_botocore_accepts(url: str) -> None:
     assert issubclass(btl.InvalidIMDSEndpointError, ValueError)
 
 
+PROFILE_CASES = [
+    ({}, None),
+    ({"AWS_PROFILE": ""}, None),
+    ({"AWS_PROFILE": "dev"}, None),
+    ({"AWS_DEFAULT_PROFILE": ""}, None),
+    ({"AWS_DEFAULT_PROFILE": "", "AWS_PROFILE": "dev"}, None),  # set-but-empty hides AWS_PROFILE
+    ({"AWS_DEFAULT_PROFILE": "ops", "AWS_PROFILE": "dev"}, None),
+    ({"AWS_PROFILE": "dev"}, ""),
+    ({}, ""),
+    ({"AWS_PROFILE": "dev"}, "ops"),
+]
+
+
+@requires_botocore
+@pytest.mark.parametrize(("env", "profile"), PROFILE_CASES)
+def test_profile_name_empty_string_rules_like_botocore(
+    env: Dict[str, str], profile: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every place that picks the providers' profile picks botocore's chain's one."""
+    import botocore.session
+
+    from bedrock_token_lite._sources.files import ConfigProvider, SharedCredentialProvider
+    from bedrock_token_lite._sources.process import ProcessProvider
+
+    for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    session = botocore.session.Session(profile=profile)  # type: ignore[arg-type]
+    theirs = session.get_config_variable("profile") or "default"  # create_credential_resolver
+    assert SessionConfig(profile, environ=env).profile_name == theirs  # type: ignore[arg-type]
+    if profile is None:  # the standalone providers pick the profile the environment selects
+        # ProcessProvider's own documented default (botocore's has none) skips an empty
+        # AWS_DEFAULT_PROFILE; elsewhere a set-but-empty variable hides AWS_PROFILE.
+        skips = env.get("AWS_DEFAULT_PROFILE") == "" and env.get("AWS_PROFILE")
+        expected = env["AWS_PROFILE"] if skips else theirs
+        assert ProcessProvider(environ=env).profile_name == expected
+        assert SharedCredentialProvider(environ=env).source.endswith("section [%s]" % theirs)
+        assert ConfigProvider(environ=env).source.endswith("profile %s" % theirs)
+
+
 def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
     """The chain skips building SSOProvider on exactly the test the provider starts with."""
     from bedrock_token_lite._sources import sso as _sso
