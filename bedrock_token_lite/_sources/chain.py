@@ -276,16 +276,12 @@ def _cache_extra(ctx: ChainContext) -> Any:
     return {"cache": ctx.cache}
 
 
-#: botocore's SSOProvider goes on only when the profile has one of these keys
-#: (the same tuple as ``_sso._PROFILE_KEYS``; a test keeps them equal).
-SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
-
-
 def _has_sso_keys(ctx: ChainContext) -> bool:
     """SSOProvider's first test, so that most profiles never load the SSO and STS code."""
+    from .sso_profile import has_sso_keys  # a few lines; .sso itself loads the STS client
+
     profiles = ctx.load_config().get("profiles") or {}
-    profile = profiles.get(ctx.profile_name, {})
-    return any(key in profile for key in SSO_PROFILE_KEYS)
+    return has_sso_keys(profiles.get(ctx.profile_name, {}))
 
 
 #: (name, factory) in botocore's order; a factory returning ``None`` is skipped.

@@ -32,6 +32,7 @@ from .._errors import (
     UnauthorizedSSOTokenError,
 )
 from .assume_role import CachedFetcher
+from .sso_profile import has_sso_keys
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +45,6 @@ __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
 #: A cached sso-session token is refreshed when fewer than this many seconds remain.
 TOKEN_REFRESH_WINDOW_SECONDS = 15 * 60
-_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _REQUIRED_KEYS = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -172,7 +172,7 @@ class SSOProvider:
         config = self._load_config()
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
-        if all(key not in profile for key in _PROFILE_KEYS):
+        if not has_sso_keys(profile):
             return None
         sso_sessions = config.get("sso_sessions") or {}
         resolved, required = self._resolve_session(profile, sso_sessions)

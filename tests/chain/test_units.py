@@ -480,8 +480,9 @@ def test_profile_name_empty_string_rules_like_botocore(
 def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
     """The chain skips building SSOProvider on exactly the test the provider starts with."""
     from bedrock_token_lite._sources import sso as _sso
+    from bedrock_token_lite._sources import sso_profile as _sso_profile
 
-    assert _chain.SSO_PROFILE_KEYS == _sso._PROFILE_KEYS
+    assert _sso.has_sso_keys is _sso_profile.has_sso_keys  # one test, imported by both
     _write(
         tmp_path,
         {".aws/config": "[profile plain]\nregion = r\n[profile half]\nsso_account_id = 1\n"},
