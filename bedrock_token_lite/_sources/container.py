@@ -245,10 +245,16 @@ def validate_container_url(url: str) -> None:
     import ipaddress
     from urllib.parse import urlparse
 
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        hostname = parsed.hostname
+    except ValueError as exc:  # urlsplit's bracket checks: botocore lets the bare one escape
+        raise UnsupportedContainerHostError(
+            "Cannot read the host of the container credentials URL (%s or %s): %s"
+            % (ENV_FULL, ENV_RELATIVE, exc)
+        ) from None
     if parsed.scheme == "https":
         return
-    hostname = parsed.hostname
     if hostname is not None:
         try:
             if ipaddress.ip_address(hostname).is_loopback:
