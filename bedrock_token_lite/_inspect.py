@@ -34,6 +34,7 @@ from binascii import Error as _B64Error
 from binascii import a2b_base64, b2a_base64
 
 from . import sigv4
+from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
 from ._errors import InvalidParameterError, InvalidTokenError
 from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
@@ -143,7 +144,7 @@ class TokenInfo:
 
 def _now(now: Optional[datetime]) -> datetime:
     if now is None:
-        return datetime.now(timezone.utc)
+        return utc_now()
     try:
         return sigv4._utc(now)
     except (TypeError, ValueError) as exc:

@@ -15,6 +15,7 @@ and ``load_credentials``), the same resolution ``provide_token`` uses.
 
 from __future__ import annotations
 
+from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
 from ._defaults import load_credentials, resolve_region, session_config
 from ._errors import ExpiredCredentialsError, InvalidParameterError
@@ -22,11 +23,13 @@ from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, List, Optional, Tuple, Union
+    from typing import Any, List, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
     import threading
+
+    from ._common.clock import Clock
 
 __all__ = [
     "Issued",
@@ -37,18 +40,13 @@ __all__ = [
     "session_config",
 ]
 
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
+__all__ = ["Issued", "TokenProvider", "issue", "load_credentials", "resolve_region"]
 
 #: Backoff after a failed (or not improving) advisory refresh: 1 s, doubling, at most this.
 MAX_BACKOFF_SECONDS = 60.0
 
 REASON_REQUESTED = "requested expiry"
 REASON_CREDENTIALS = "credential expiry"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _aware_utc(value: datetime, what: str) -> datetime:
@@ -227,7 +225,7 @@ class TokenProvider:
         # Refreshing starts at twice refresh_before, but never so early that a
         # brand-new token would already be due.
         self._advisory = timedelta(seconds=min(2 * before, (before + self._expiry) / 2))
-        self._clock: Clock = clock if clock is not None else _utc_now
+        self._clock: Clock = clock if clock is not None else utc_now
         self._lock: threading.Lock = threading.Lock()
         self._current: Optional[Issued] = None
         self._flight: Optional[_Flight] = None

@@ -9,8 +9,10 @@ XML answer into :class:`Credentials` (spec section 18).
 from __future__ import annotations
 
 from .. import sigv4
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
-from .._common.dt import datetime, timezone
+from .._common.dates import parse_timestamp
+from .._common.dt import datetime
 from .._errors import ResponseParserError
 from .endpoints import sts_endpoint, validate_region
 from .params import validate_lengths
@@ -34,22 +36,6 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 
 if TYPE_CHECKING:  # pragma: no cover
     Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Parse an ISO 8601 / RFC 1123 timestamp as botocore (dateutil) would.
-
-    A value without a timezone gives a naive datetime, like dateutil; callers
-    comparing it with an aware time get a ``TypeError``, as in botocore.
-    Raises ``ValueError`` for text that is not a timestamp.
-    """
-    from .._common.dates import parse_timestamp as parse
-
-    return parse(text, "timestamp", allow_naive=True)
 
 
 def account_id_from_arn(arn: Optional[str]) -> Optional[str]:
@@ -157,7 +143,7 @@ def call_sts(
     form.extend((name, str(value)) for name, value in params)
     body = urlencode(form).encode("utf-8")
     url = endpoint if _has_path(endpoint) else endpoint + "/"
-    now_of = clock or _utc_now
+    now_of = clock or utc_now
 
     def build() -> Request:
         headers = [("Content-Type", FORM_CONTENT_TYPE)]

@@ -19,7 +19,18 @@ instant dateutil gives for each of them:
 A timestamp with no time zone (``2099-01-01 00:00:00``, ``2099-01-01``) raises
 :class:`NaiveExpiryError`, which is a ``TypeError`` like the one botocore
 raises on first use.  Anything else raises :class:`ExpiryParseError`, a
-``ValueError`` like dateutil's ``ParserError``.
+``ValueError`` like dateutil's ``ParserError``; a value that is not a string
+raises :class:`ExpiryTypeError` (both a ``ValueError`` and a ``TypeError``).
+
+This module is the only timestamp parser; its callers keep what botocore
+shows them:
+
+* :func:`parse_expiry` (environment, ``credential_process``): the errors above;
+* :func:`parse_timestamp` (STS and SSO answers, the SSO token cache): a
+  zone-less value gives a naive ``datetime``, as dateutil, and botocore's
+  ``TypeError`` comes later where it is compared with the current time;
+* the container and instance metadata providers wrap the errors above in
+  their ``InvalidExpiryError`` (``_sources.container.parse_expiry``).
 
 Deliberately not accepted (dateutil guesses; we refuse rather than guess):
 time-zone names other than UTC/GMT/Z (dateutil silently drops ``EST`` and
@@ -41,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 if TYPE_CHECKING:  # pragma: no cover
     import re
 
-__all__ = ["parse_expiry"]
+__all__ = ["parse_expiry", "parse_timestamp"]
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ZONE = r"(?:\s*(?P<zone>z|(?-i:UTC|GMT)|[+-][0-9]{2}(?::?[0-9]{2})?))?"
@@ -82,16 +93,16 @@ def parse_expiry(value: Any, source: str = "expiration") -> datetime:
     :class:`NaiveExpiryError` (also a ``TypeError``) for a timestamp without a
     time zone and :class:`ExpiryTypeError` (a ``TypeError``) for a non-string.
     """
-    return parse_timestamp(value, source)
+    return parse_timestamp(value, source, allow_naive=False)
 
 
-def parse_timestamp(
-    value: Any, source: str = "timestamp", *, allow_naive: bool = False
-) -> datetime:
-    """:func:`parse_expiry`, optionally returning a naive datetime for a zone-less value.
+def parse_timestamp(value: Any, source: str = "timestamp", *, allow_naive: bool = True) -> datetime:
+    """botocore's ``parse_timestamp``: :func:`parse_expiry`, but a zone-less value is naive.
 
-    ``allow_naive=True`` reproduces dateutil, whose naive result botocore only
-    trips over later (the STS and SSO clients rely on that timing).
+    A value without a time zone gives a naive datetime, like dateutil, whose
+    naive result botocore only trips over later (the STS and SSO clients rely
+    on that timing); ``allow_naive=False`` is :func:`parse_expiry`.  Other
+    errors are :func:`parse_expiry`'s.
     """
     if not isinstance(value, str):
         raise ExpiryTypeError(

@@ -19,12 +19,15 @@ on first use, as a mandatory refresh.
 from __future__ import annotations
 
 from .._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
+from .clock import utc_now
 from .credentials import Credentials
-from .dt import datetime, timezone
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Callable, Optional
+
+    from .clock import Clock
+    from .dt import datetime
 
 if TYPE_CHECKING:  # pragma: no cover
     import threading
@@ -38,14 +41,6 @@ __all__ = [
 
 ADVISORY_REFRESH_SECONDS = 15 * 60
 MANDATORY_REFRESH_SECONDS = 10 * 60
-
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(timezone.utc)
 
 
 class RefreshableCredentials:

@@ -28,7 +28,13 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-__all__ = ["CONFIG_VARIABLES", "SessionConfig", "ensure_boolean"]
+__all__ = [
+    "CONFIG_VARIABLES",
+    "SessionConfig",
+    "check_imds_endpoint",
+    "ensure_boolean",
+    "provider_profile_name",
+]
 
 
 def ensure_boolean(value: Any) -> bool:
@@ -83,6 +89,21 @@ def is_valid_uri(url: str) -> bool:
         return True
     zone = r"(?:%25|%)(?:[A-Za-z0-9._!\-~]|%[A-Fa-f0-9]{2})+"
     return re.match(r"^\[%s(?:%s)?\]$" % (_ipv6_pattern(), zone), "[%s]" % host) is not None
+
+
+def check_imds_endpoint(url: str) -> None:
+    """Raise :class:`InvalidIMDSEndpointError` unless :func:`is_valid_uri` accepts ``url``.
+
+    The ``ValueError`` botocore lets escape from ``urlsplit`` (a bracketed host
+    that is not an IP address) is reported as the same error, which is also a
+    ``ValueError``.
+    """
+    try:
+        valid = is_valid_uri(url)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise InvalidIMDSEndpointError(url)
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,6 +172,44 @@ CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] =
     "ca_bundle": (("AWS_CA_BUNDLE",), "ca_bundle", None, None),
 }
 
+
+def provider_profile_name(
+    profile: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+    *,
+    skip_empty: bool = False,
+) -> str:
+    """The profile the credential providers read, picked as botocore's chain picks it.
+
+    botocore's ``create_credential_resolver`` uses
+    ``session.get_config_variable("profile") or "default"``.  The ``profile``
+    variable is the explicit name when it is not None, else (with ``environ``)
+    the first of ``AWS_DEFAULT_PROFILE``, ``AWS_PROFILE`` that is *set*, else
+    None.  The empty-string rules that follow:
+
+    * an explicit ``profile=""`` wins over the environment (and, being
+      explicit, still removes the environment provider from the chain);
+    * ``AWS_DEFAULT_PROFILE=""`` is set, so it hides ``AWS_PROFILE``;
+      ``AWS_PROFILE=""`` alone selects "" too;
+    * the providers read ``default`` for a selected "" (the ``or``), while the
+      session's own lookups (:meth:`SessionConfig.scoped_config`) look for a
+      profile named "" and raise ``ProfileNotFound`` when there is none.
+
+    The file and process providers given an explicit name use it verbatim,
+    as botocore's do; they call this only when they are given none.
+
+    ``skip_empty=True`` is :class:`ProcessProvider`'s own documented default
+    (botocore's takes no default): the first *non-empty* variable, so
+    ``AWS_DEFAULT_PROFILE=""`` falls through to ``AWS_PROFILE``.
+    """
+    if profile is None and environ is not None:
+        for var in CONFIG_VARIABLES["profile"][0]:
+            profile = environ.get(var)
+            if profile is not None and (profile or not skip_empty):
+                break
+    return profile or "default"
+
+
 _PROFILE_HINT = (
     "Add a [profile %s] section to the config file (%s) or a [%s] section to the "
     "credentials file (%s), or choose another profile"
@@ -202,8 +261,11 @@ class SessionConfig:
 
     @property
     def profile_name(self) -> str:
-        """The profile the providers use: :attr:`profile` or ``"default"``."""
-        return self.profile or "default"
+        """The profile the providers use: :attr:`profile` or ``"default"``.
+
+        See :func:`provider_profile_name` for the empty-string rules.
+        """
+        return provider_profile_name(self.profile)
 
     def get_config_variable(self, name: str) -> Any:
         """Look a variable up as botocore: instance value, env vars (set counts), profile, default.
@@ -371,12 +433,8 @@ class SessionConfig:
             "ec2_metadata_service_endpoint_mode": mode,
             "ec2_metadata_v1_disabled": self.get_config_variable("ec2_metadata_v1_disabled"),
         }
-        try:
-            valid = not endpoint or is_valid_uri(endpoint)  # the default endpoints are valid
-        except ValueError:
-            valid = False
-        if not valid:
-            raise InvalidIMDSEndpointError(endpoint)
+        if endpoint:  # the default endpoints are valid
+            check_imds_endpoint(endpoint)
         return settings
 
     def _int_variable(self, name: str) -> int:

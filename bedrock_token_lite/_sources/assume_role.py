@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._config.session import provider_profile_name
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only
@@ -12,11 +14,11 @@ from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCrede
 # for every profile, and most profiles have none.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.client import ClientConfig
     from .._aws.retries import Sleep, Transport
+    from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = [
@@ -33,15 +35,8 @@ CREDENTIAL_SOURCES = ("EcsContainer", "Ec2InstanceMetadata", "Environment")
 CACHE_EXPIRY_WINDOW_SECONDS = 15 * 60
 
 if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
     Prompter = Callable[[str], str]
     Config = Mapping[str, Any]
-
-
-def _utc_now() -> datetime:
-    from .._common.dt import datetime, timezone
-
-    return datetime.now(timezone.utc)
 
 
 def assume_role_cache_key(params: List[Tuple[str, Any]], generated_session_name: bool) -> str:
@@ -186,7 +181,7 @@ class AssumeRoleProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self._explicit_profile = explicit_profile
@@ -195,7 +190,7 @@ class AssumeRoleProvider:
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._prompter = mfa_prompter or default_mfa_prompter
         self._sts_region = sts_region
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 

@@ -130,11 +130,12 @@ def _sso(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     return SSOProvider(**kwargs, cache=ctx.cache, **ctx.hooks())
 
 
-def _has_sso_keys(ctx: SourceContext, profile_name: Optional[str] = None) -> bool:
+def _has_sso_keys(ctx: SourceContext) -> bool:
     """SSOProvider's first test, so that most profiles never load the SSO and STS code."""
+    from .sso_profile import has_sso_keys  # a few lines; .sso itself loads the STS client
+
     profiles = ctx.config.load_config().get("profiles") or {}
-    profile = profiles.get(profile_name or ctx.config.profile_name, {})
-    return any(key in profile for key in SSO_PROFILE_KEYS)
+    return has_sso_keys(profiles.get(ctx.config.profile_name, {}))
 
 
 def _shared_credentials(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
@@ -206,10 +207,6 @@ def _imds(ctx: SourceContext) -> Any:
 
 if TYPE_CHECKING:  # pragma: no cover
     Factory = Callable[[SourceContext], Any]
-
-#: botocore's SSOProvider goes on only when the profile has one of these keys
-#: (the same tuple as ``sso._PROFILE_KEYS``; a test keeps them equal).
-SSO_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 
 #: botocore's default chain (``create_credential_resolver``), in order:
 #: (METHOD, factory, the source's own first test or ``None``).

@@ -28,6 +28,7 @@ from .._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,
     EndpointConnectionError,
+    ExpiryParseError,
     InvalidAuthTokenError,
     InvalidExpiryError,
     InvalidResponseError,
@@ -41,7 +42,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from .._common.refresh import Clock
+    from .._common.clock import Clock, Sleep
 
 __all__ = ["ContainerProvider", "parse_expiry"]
 
@@ -92,7 +93,7 @@ class ContainerProvider:
         timeout: float = 2.0,
         attempts: int = 3,
         retry_pause: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Sleep = time.sleep,
         clock: Optional[Clock] = None,
         max_bytes: int = METADATA_MAX_BYTES,
     ) -> None:
@@ -244,10 +245,16 @@ def validate_container_url(url: str) -> None:
     import ipaddress
     from urllib.parse import urlparse
 
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        hostname = parsed.hostname
+    except ValueError as exc:  # urlsplit's bracket checks: botocore lets the bare one escape
+        raise UnsupportedContainerHostError(
+            "Cannot read the host of the container credentials URL (%s or %s): %s"
+            % (ENV_FULL, ENV_RELATIVE, exc)
+        ) from None
     if parsed.scheme == "https":
         return
-    hostname = parsed.hostname
     if hostname is not None:
         try:
             if ipaddress.ip_address(hostname).is_loopback:
@@ -267,13 +274,12 @@ def _clip(text: str, limit: int = 512) -> str:
 
 
 def parse_expiry(value: Any, source: str) -> datetime:
-    """An expiry timestamp as an aware datetime (the forms botocore's dateutil reads).
+    """An expiry as an aware datetime, parsed by :func:`.._common.dates.parse_expiry`.
 
-    ISO 8601 in extended or basic form with ``Z``, ``UTC``, ``GMT`` or an
-    offset, optional fractional seconds and a ``T`` or space separator; and
-    RFC 1123 (``Thu, 01 Jan 2099 00:00:00 GMT``).  A timestamp without a zone
-    raises :class:`InvalidExpiryError` (botocore fails on it later with a
-    ``TypeError``), as does anything else.
+    The metadata providers (container and IMDS) report every error of that
+    parser (garbage, no time zone, not a string) as :class:`InvalidExpiryError`,
+    which is a ``ValueError`` and a ``TypeError`` (botocore fails on a
+    zone-less expiry later with a ``TypeError``).
     """
     from .._common.dates import parse_expiry as parse
 
@@ -286,5 +292,5 @@ def parse_expiry(value: Any, source: str) -> datetime:
         return value
     try:
         return parse(value, source)
-    except (ValueError, TypeError) as exc:
+    except ExpiryParseError as exc:  # also its ExpiryTypeError and NaiveExpiryError
         raise InvalidExpiryError("Unusable credential expiry from %s" % (exc,)) from None

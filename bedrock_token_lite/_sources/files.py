@@ -5,6 +5,10 @@ Each provider mirrors botocore's class of the same name: ``load()`` returns
 :class:`Credentials` (with ``method`` set to botocore's ``METHOD``) when the
 source holds an access key, ``None`` when the source is absent, and raises when
 it is present but incomplete or unreadable.
+
+The two shared-file providers differ only in data: a :class:`_ProfileFile`
+says which file, how it is read and which section holds the profile, and
+both providers hand theirs to the same located reader (:class:`_ProfileKeys`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 
 from .._common.credentials import Credentials
 from .._config.ini import expanduser, load_config, raw_config_parse
+from .._config.session import provider_profile_name
 from .._errors import (
     ConfigNotFound,
     InvalidConfigError,
@@ -68,55 +73,96 @@ def _from_section(section: Mapping[str, Any], method: str, where: str, token: bo
     return Credentials(access_key, secret_key, session_token, account_id=account_id, method=method)
 
 
-def _selected_profile(environ: Mapping[str, str]) -> str:
-    return environ.get("AWS_DEFAULT_PROFILE", environ.get("AWS_PROFILE")) or "default"
+class _ProfileFile:
+    """One shared file as a source of static keys: which file, how it is read, which section."""
 
-
-class _ProfileFileProvider:
-    """Static keys in one profile of one shared file (the two providers below)."""
-
-    METHOD = ""
-    _FILE_VARIABLE = ""
-    _DEFAULT_FILE = ""
+    __slots__ = ("variable", "default", "read", "section", "where", "source")
 
     def __init__(
         self,
-        filename: Optional[str] = None,
-        profile_name: Optional[str] = None,
-        *,
-        environ: Optional[Mapping[str, str]] = None,
-        home: Optional[str] = None,
-        reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
+        variable: str,
+        default: str,
+        read: Callable[..., Mapping[str, Any]],
+        section: Callable[[Mapping[str, Any], str], Any],
+        where: str,
+        source: str,
     ) -> None:
+        self.variable = variable  # the environment variable naming the file
+        self.default = default  # the file when the variable is unset
+        self.read = read  # path (environ=, home=) -> parsed file, raising ConfigNotFound
+        self.section = section  # (parsed file, profile) -> the profile's keys or None
+        self.where = where  # "%(profile)s" / "%(file)s" template for messages
+        self.source = source  # the same for ``provider.source``
+
+
+def _section_named(parsed: Mapping[str, Any], profile: str) -> Any:
+    return parsed.get(profile)  # credentials file: section names are used verbatim
+
+
+def _profile_named(parsed: Mapping[str, Any], profile: str) -> Any:
+    return parsed["profiles"].get(profile)  # config file: ``[default]``, ``[profile NAME]``
+
+
+CREDENTIALS_FILE = _ProfileFile(
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "~/.aws/credentials",
+    raw_config_parse,
+    _section_named,
+    "section [%(profile)s] of %(file)s",
+    "shared credentials file %(file)s, section [%(profile)s]",
+)
+CONFIG_FILE = _ProfileFile(
+    "AWS_CONFIG_FILE",
+    "~/.aws/config",
+    load_config,
+    _profile_named,
+    "profile %(profile)s of %(file)s",
+    "config file %(file)s, profile %(profile)s",
+)
+
+
+class _ProfileKeys:
+    """The static keys of one profile of one shared file, located when built."""
+
+    def __init__(
+        self,
+        kind: _ProfileFile,
+        filename: Optional[str],
+        profile_name: Optional[str],
+        environ: Optional[Mapping[str, str]],
+        home: Optional[str],
+        reader: Optional[Callable[[str], Mapping[str, Any]]],
+    ) -> None:
+        self._kind = kind
         self._environ = os.environ if environ is None else environ
         self._home = home
         self._reader = reader
         if filename is None:
-            filename = self._environ.get(self._FILE_VARIABLE, self._DEFAULT_FILE)
-        self._filename = filename
-        self._profile = _selected_profile(self._environ) if profile_name is None else profile_name
+            filename = self._environ.get(kind.variable, kind.default)
+        if profile_name is None:
+            profile_name = provider_profile_name(None, self._environ)
+        self._names = {"file": filename, "profile": profile_name}
 
-    def _section(self, parsed: Mapping[str, Any]) -> Any:
-        raise NotImplementedError
+    @property
+    def source(self) -> str:
+        return self._kind.source % self._names
 
-    def _read(self) -> Mapping[str, Any]:
-        raise NotImplementedError
-
-    def load(self) -> Optional[Credentials]:
+    def load(self, method: str) -> Optional[Credentials]:
+        filename = self._names["file"]
         try:
-            parsed = self._reader(self._filename) if self._reader is not None else self._read()
+            if self._reader is not None:
+                parsed = self._reader(filename)
+            else:
+                parsed = self._kind.read(filename, environ=self._environ, home=self._home)
         except ConfigNotFound:
             return None
-        section = self._section(parsed)
+        section = self._kind.section(parsed, self._names["profile"])
         if section is None or ACCESS_KEY not in section:
             return None
-        return _from_section(section, self.METHOD, self._where(), token=True)
-
-    def _where(self) -> str:
-        raise NotImplementedError
+        return _from_section(section, method, self._kind.where % self._names, token=True)
 
 
-class SharedCredentialProvider(_ProfileFileProvider):
+class SharedCredentialProvider:
     """botocore's ``SharedCredentialProvider``: ``[profile]`` of the credentials file.
 
     ``creds_filename`` defaults to ``AWS_SHARED_CREDENTIALS_FILE`` or
@@ -128,8 +174,6 @@ class SharedCredentialProvider(_ProfileFileProvider):
 
     METHOD = "shared-credentials-file"
     CANONICAL_NAME = "SharedCredentials"
-    _FILE_VARIABLE = "AWS_SHARED_CREDENTIALS_FILE"
-    _DEFAULT_FILE = "~/.aws/credentials"
 
     def __init__(
         self,
@@ -140,24 +184,20 @@ class SharedCredentialProvider(_ProfileFileProvider):
         home: Optional[str] = None,
         reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
-        super().__init__(creds_filename, profile_name, environ=environ, home=home, reader=reader)
+        self._keys = _ProfileKeys(
+            CREDENTIALS_FILE, creds_filename, profile_name, environ, home, reader
+        )
 
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
-        return "shared credentials file %s, section [%s]" % (self._filename, self._profile)
+        return self._keys.source
 
-    def _read(self) -> Mapping[str, Any]:
-        return raw_config_parse(self._filename, environ=self._environ, home=self._home)
-
-    def _section(self, parsed: Mapping[str, Any]) -> Any:
-        return parsed.get(self._profile)
-
-    def _where(self) -> str:
-        return "section [%s] of %s" % (self._profile, self._filename)
+    def load(self) -> Optional[Credentials]:
+        return self._keys.load(self.METHOD)
 
 
-class ConfigProvider(_ProfileFileProvider):
+class ConfigProvider:
     """botocore's ``ConfigProvider``: static keys in the config file's profile.
 
     Only the config file is read (``[default]``, ``[profile NAME]``), not the
@@ -166,8 +206,6 @@ class ConfigProvider(_ProfileFileProvider):
 
     METHOD = "config-file"
     CANONICAL_NAME = "SharedConfig"
-    _FILE_VARIABLE = "AWS_CONFIG_FILE"
-    _DEFAULT_FILE = "~/.aws/config"
 
     def __init__(
         self,
@@ -178,21 +216,15 @@ class ConfigProvider(_ProfileFileProvider):
         home: Optional[str] = None,
         reader: Optional[Callable[[str], Mapping[str, Any]]] = None,
     ) -> None:
-        super().__init__(config_filename, profile_name, environ=environ, home=home, reader=reader)
+        self._keys = _ProfileKeys(CONFIG_FILE, config_filename, profile_name, environ, home, reader)
 
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
-        return "config file %s, profile %s" % (self._filename, self._profile)
+        return self._keys.source
 
-    def _read(self) -> Mapping[str, Any]:
-        return load_config(self._filename, environ=self._environ, home=self._home)
-
-    def _section(self, parsed: Mapping[str, Any]) -> Any:
-        return parsed["profiles"].get(self._profile)
-
-    def _where(self) -> str:
-        return "profile %s of %s" % (self._profile, self._filename)
+    def load(self) -> Optional[Credentials]:
+        return self._keys.load(self.METHOD)
 
 
 class OriginalEC2Provider:

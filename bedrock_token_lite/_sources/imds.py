@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 
 from .._aws import http as _http
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
-from .._common.refresh import RefreshableCredentials, utc_now
+from .._common.refresh import RefreshableCredentials
+from .._config.session import check_imds_endpoint, ensure_boolean, provider_profile_name
 from .._errors import (
     ConnectionClosedError,
     CredentialRetrievalError,
@@ -35,7 +37,7 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
-    from .._common.refresh import Clock
+    from .._common.clock import Clock
 
 __all__ = ["InstanceMetadataProvider"]
 
@@ -102,7 +104,7 @@ class InstanceMetadataProvider:
     ) -> None:
         env = os.environ if environ is None else environ
         self._env_snapshot: Dict[str, str] = dict(env)
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._load_config = load_config
         self._profile: Optional[Mapping[str, Any]] = None
         self._clock: Clock = clock or utc_now
@@ -121,7 +123,7 @@ class InstanceMetadataProvider:
             "AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint"
         )
         mode = self._endpoint_mode()
-        self.v1_disabled = _ensure_boolean(
+        self.v1_disabled = ensure_boolean(
             self._setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
         )
         if endpoint:
@@ -130,8 +132,7 @@ class InstanceMetadataProvider:
             base = BASE_URL_IPV6
         else:
             base = BASE_URL
-        if not _is_valid_uri(base):
-            raise InvalidIMDSEndpointError(base)
+        check_imds_endpoint(base)
         self.base_url = base
         self.disabled = (
             self._env_snapshot.get("AWS_EC2_METADATA_DISABLED", "false").lower() == "true"
@@ -177,7 +178,7 @@ class InstanceMetadataProvider:
             if lowered not in ("ipv4", "ipv6"):
                 raise InvalidIMDSEndpointModeError(str(mode))
             return lowered
-        if _ensure_boolean(self._setting("AWS_IMDS_USE_IPV6", "imds_use_ipv6")):
+        if ensure_boolean(self._setting("AWS_IMDS_USE_IPV6", "imds_use_ipv6")):
             return "ipv6"
         return "ipv4"
 
@@ -365,46 +366,6 @@ def _text(response: _http.Response) -> str:
             "The instance metadata service at %s returned a body that cannot be decoded"
             % (response.url,)
         ) from None
-
-
-def _ensure_boolean(value: Any) -> bool:
-    """botocore's ``ensure_boolean``: a bool as is; a str when it is "true" in any case."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return value.lower() == "true"
-    return False
-
-
-def _is_valid_uri(url: str) -> bool:
-    """botocore's ``is_valid_uri``: a DNS-like or IP host (IPv6 in brackets)."""
-    import re
-    from urllib.parse import urlsplit
-
-    if set("\t\r\n") & set(url):
-        return False
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname
-    except ValueError:
-        return False
-    if hostname is None:
-        return False
-    if "[" in parts.netloc:
-        import ipaddress
-
-        address, _, zone = hostname.partition("%")
-        try:
-            ipaddress.IPv6Address(address)
-        except ValueError:
-            return False
-        return not zone or re.match(r"(?:25)?[A-Za-z0-9._!~-]+\Z", zone) is not None
-    if len(hostname) > 255:
-        return False
-    if hostname.endswith("."):
-        hostname = hostname[:-1]
-    label = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
-    return re.match(r"(?:%s\.)*%s\Z" % (label, label), hostname) is not None
 
 
 _UA: Optional[str] = None

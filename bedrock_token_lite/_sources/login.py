@@ -9,6 +9,7 @@ it stops the chain with :class:`MissingDependencyError`.
 
 from __future__ import annotations
 
+from .._config.session import provider_profile_name
 from .._errors import MissingDependencyError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -47,7 +48,7 @@ class LoginProvider:
         explicit_profile: bool = False,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
 
     def load(self) -> None:
         profiles = self._load_config().get("profiles") or {}

@@ -24,6 +24,7 @@ import os
 from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
+from .._config.session import provider_profile_name
 from .._errors import (
     CredentialProcessCommandError,
     CredentialProcessError,
@@ -137,7 +138,7 @@ class ProcessProvider:
             )
         env = os.environ if environ is None else environ
         if profile_name is None:
-            profile_name = env.get("AWS_DEFAULT_PROFILE") or env.get("AWS_PROFILE") or "default"
+            profile_name = provider_profile_name(None, env, skip_empty=True)
         self.profile_name = profile_name
         self._load_config = load_config
         self._loaded_config: Optional[Mapping[str, Any]] = None

@@ -14,10 +14,12 @@ import os
 from .._aws.client import ClientConfig
 from .._aws.endpoints import custom_endpoint, service_endpoint, validate_region
 from .._aws.rest_json import call_json
-from .._aws.sts import parse_timestamp
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
+from .._config.session import provider_profile_name
 from .._errors import (
     ClientError,
     InvalidConfigError,
@@ -26,26 +28,21 @@ from .._errors import (
     UnauthorizedSSOTokenError,
 )
 from .assume_role import CachedFetcher
+from .sso_profile import has_sso_keys
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.retries import Sleep, Transport
+    from .._common.clock import Clock
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
 #: A cached sso-session token is refreshed when fewer than this many seconds remain.
 TOKEN_REFRESH_WINDOW_SECONDS = 15 * 60
-_PROFILE_KEYS = ("sso_role_name", "sso_account_id")
 _REQUIRED_KEYS = ("sso_role_name", "sso_account_id", "sso_start_url", "sso_region")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def sso_token_cache_path(cache_dir: str, start_url: str, session_name: Optional[str]) -> str:
@@ -150,13 +147,13 @@ class SSOProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._session_profile = session_profile_name or self._profile_name
         self._token_cache_dir = token_cache_dir
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 
@@ -171,7 +168,7 @@ class SSOProvider:
         config = self._load_config()
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
-        if all(key not in profile for key in _PROFILE_KEYS):
+        if not has_sso_keys(profile):
             return None
         sso_sessions = config.get("sso_sessions") or {}
         resolved, required = self._resolve_session(profile, sso_sessions)

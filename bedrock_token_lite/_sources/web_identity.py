@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
+from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._config.session import provider_profile_name
 from .._errors import InvalidConfigError
 from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
 
@@ -12,28 +14,19 @@ from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
 # file is configured: the chain asks this provider for every profile.
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from datetime import datetime
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
 
     from .._aws.retries import Sleep, Transport
+    from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    Clock = Callable[[], datetime]
 
 _NO_ROLE_ARN = (
     "The provided profile or the current environment is configured to assume role with "
     "web identity but has no role ARN configured. Ensure that the profile has the role_arn"
     "configuration set or the AWS_ROLE_ARN env var is set."
 )
-
-
-def _utc_now() -> datetime:
-    from .._common.dt import datetime, timezone
-
-    return datetime.now(timezone.utc)
 
 
 class AssumeRoleWithWebIdentityProvider:
@@ -71,14 +64,14 @@ class AssumeRoleWithWebIdentityProvider:
         sleep: Optional[Sleep] = None,
     ) -> None:
         self._load_config = load_config
-        self._profile_name = profile_name or "default"
+        self._profile_name = provider_profile_name(profile_name)
         self._environ = environ
         self._home = home
         self._disable_env = explicit_profile
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._sts_region = sts_region
         self._session_profile = session_profile_name or self._profile_name
-        self._clock: Clock = clock or _utc_now
+        self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 

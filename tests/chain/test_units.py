@@ -377,11 +377,109 @@ def test_imds_endpoint_validation_like_botocore() -> None:
         assert _validity(ours, url) == _validity(theirs, url), url
 
 
+#: Where the two copies of the rule used to disagree (the IMDS provider refused the
+#: IPvFuture literal and swallowed urlsplit's ValueError), plus neighbours.
+DISPUTED_IMDS_ENDPOINTS = [
+    "http://[v1.fe]",
+    "http://[v1.fe]:8080/",
+    "http://[v1.]/",
+    "http://[::1]",
+    "http://[::1]:80/",
+    "http://[fe80::1%eth0]",
+    "http://[fe80::1%25eth0]/",
+    "http://[::1%]/",
+    "http://[::ffff:1.2.3.4]/",
+    "http://[1.2.3.4]/",
+    "http://[zz]/",
+    "http://[]/",
+    "http://[bad",
+    "http://bad]/",
+    "http://localhost/",
+    "http://169.254.169.254/",
+    "http://my-host.example:1234/",
+    "http://-bad-/",
+    "http://a..b/",
+    "http://foo\n/",
+    "not a url",
+]
+
+
+@requires_botocore
+@pytest.mark.parametrize("url", DISPUTED_IMDS_ENDPOINTS)
+def test_imds_provider_accepts_the_endpoints_botocore_accepts(url: str) -> None:
+    """The provider, the session check and botocore's fetcher agree on every endpoint."""
+    from botocore.exceptions import InvalidIMDSEndpointError as TheirError
+    from botocore.utils import InstanceMetadataFetcher
+
+    from bedrock_token_lite._sources.imds import InstanceMetadataProvider
+
+    try:
+        InstanceMetadataFetcher(config={"ec2_metadata_service_endpoint": url}, env={})
+        theirs = "accepted"
+    except (TheirError, ValueError):  # ValueError: urlsplit's, which botocore lets escape
+        theirs = "invalid"
+    env = {"AWS_EC2_METADATA_SERVICE_ENDPOINT": url}
+    outcomes = []
+    for build in (
+        lambda: InstanceMetadataProvider(environ=env),
+        lambda: SessionConfig(environ=env).imds_settings(),
+    ):
+        try:
+            build()
+            outcomes.append("accepted")
+        except btl.InvalidIMDSEndpointError:
+            outcomes.append("invalid")
+    assert outcomes == [theirs, theirs], url
+    assert issubclass(btl.InvalidIMDSEndpointError, ValueError)
+
+
+PROFILE_CASES = [
+    ({}, None),
+    ({"AWS_PROFILE": ""}, None),
+    ({"AWS_PROFILE": "dev"}, None),
+    ({"AWS_DEFAULT_PROFILE": ""}, None),
+    ({"AWS_DEFAULT_PROFILE": "", "AWS_PROFILE": "dev"}, None),  # set-but-empty hides AWS_PROFILE
+    ({"AWS_DEFAULT_PROFILE": "ops", "AWS_PROFILE": "dev"}, None),
+    ({"AWS_PROFILE": "dev"}, ""),
+    ({}, ""),
+    ({"AWS_PROFILE": "dev"}, "ops"),
+]
+
+
+@requires_botocore
+@pytest.mark.parametrize(("env", "profile"), PROFILE_CASES)
+def test_profile_name_empty_string_rules_like_botocore(
+    env: Dict[str, str], profile: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every place that picks the providers' profile picks botocore's chain's one."""
+    import botocore.session
+
+    from bedrock_token_lite._sources.files import ConfigProvider, SharedCredentialProvider
+    from bedrock_token_lite._sources.process import ProcessProvider
+
+    for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    session = botocore.session.Session(profile=profile)  # type: ignore[arg-type]
+    theirs = session.get_config_variable("profile") or "default"  # create_credential_resolver
+    assert SessionConfig(profile, environ=env).profile_name == theirs  # type: ignore[arg-type]
+    if profile is None:  # the standalone providers pick the profile the environment selects
+        # ProcessProvider's own documented default (botocore's has none) skips an empty
+        # AWS_DEFAULT_PROFILE; elsewhere a set-but-empty variable hides AWS_PROFILE.
+        skips = env.get("AWS_DEFAULT_PROFILE") == "" and env.get("AWS_PROFILE")
+        expected = env["AWS_PROFILE"] if skips else theirs
+        assert ProcessProvider(environ=env).profile_name == expected
+        assert SharedCredentialProvider(environ=env).source.endswith("section [%s]" % theirs)
+        assert ConfigProvider(environ=env).source.endswith("profile %s" % theirs)
+
+
 def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> None:
     """The chain skips building SSOProvider on exactly the test the provider starts with."""
     from bedrock_token_lite._sources import sso as _sso
+    from bedrock_token_lite._sources import sso_profile as _sso_profile
 
-    assert _chain.SSO_PROFILE_KEYS == _sso._PROFILE_KEYS
+    assert _sso.has_sso_keys is _sso_profile.has_sso_keys  # one test, imported by both
     _write(
         tmp_path,
         {".aws/config": "[profile plain]\nregion = r\n[profile half]\nsso_account_id = 1\n"},

@@ -270,6 +270,54 @@ def test_disallowed_hosts_raise_a_value_error_before_any_request(url: str) -> No
     assert "Can only retrieve metadata from a loopback address" in str(info.value)
 
 
+@requires_botocore_143
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[v1.fe]/",
+        "https://[v1.fe]/",
+        "http://[::1]/x",
+        "http://[::1]:80/x",
+        "http://[fe80::1%eth0]/",
+        "http://[fe80::1%25eth0]/",
+        "http://[fd00:ec2::23]/",
+        "http://localhost/",
+        "http://127.0.0.2/",
+        "http://169.254.170.2/x",
+        "http://example.com/",
+        "http://[bad",
+        "http://bad]/",
+        "http://[1.2.3.4]/",
+        "http://[zz]/",
+    ],
+)
+def test_container_url_rule_is_botocores(url: str) -> None:
+    """The container's own host rule (not the IMDS is_valid_uri): botocore's outcome and text.
+
+    Where botocore lets urlsplit's bare ValueError escape (bad brackets), ours is an
+    UnsupportedContainerHostError, which is also a ValueError.
+    """
+    from botocore.utils import ContainerMetadataFetcher
+
+    from bedrock_token_lite._sources.container import validate_container_url
+
+    try:
+        ContainerMetadataFetcher()._validate_allowed_url(url)
+        theirs: Optional[str] = None
+    except ValueError as exc:
+        theirs = str(exc)
+    if theirs is None:
+        validate_container_url(url)
+        return
+    with pytest.raises(UnsupportedContainerHostError) as info:
+        validate_container_url(url)
+    assert isinstance(info.value, ValueError)
+    if theirs.startswith("Unsupported host"):
+        assert str(info.value) == theirs
+    else:
+        assert theirs in str(info.value)
+
+
 def test_ipv4_mapped_loopback_follows_the_interpreter() -> None:
     # botocore asks ipaddress; CPython 3.13 made ::ffff:127.0.0.1 a loopback address.
     import ipaddress

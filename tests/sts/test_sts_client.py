@@ -29,7 +29,8 @@ from sts_harness import (
 import bedrock_token_lite as btl
 from bedrock_token_lite._aws.client import ClientConfig
 from bedrock_token_lite._aws.params import validate_lengths
-from bedrock_token_lite._aws.sts import account_id_from_arn, call_sts, parse_timestamp
+from bedrock_token_lite._aws.sts import account_id_from_arn, call_sts
+from bedrock_token_lite._common.dates import parse_timestamp
 from bedrock_token_lite._sources.assume_role import assume_role_cache_key
 from bedrock_token_lite._sources.sso import sso_cache_key
 
