@@ -25,11 +25,10 @@ from collections.abc import Mapping as _AbcMapping
 from .. import sigv4
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timezone
-from .._errors import (
+from .._errors import InvalidConfigError, InvalidParameterError
+from .._source_errors import (
     ClientError,
     EndpointConnectionError,
-    InvalidConfigError,
-    InvalidParameterError,
     InvalidRegionError,
     InvalidSTSRegionalEndpointsConfigError,
     NoRegionError,
@@ -624,7 +623,7 @@ def _sts_http(
     failures and timeouts become ``EndpointConnectionError`` naming the URL
     without its query string.  HTTP error statuses are returned, not raised.
     """
-    from .._errors import HTTPClientError, ResponseTooLargeError
+    from .._source_errors import HTTPClientError, ResponseTooLargeError
     from . import http as _http
 
     shown = url.split("?", 1)[0]

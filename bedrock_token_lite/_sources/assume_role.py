@@ -99,7 +99,7 @@ class _MFARefresher:
 
     def __call__(self) -> Credentials:
         if self._called:
-            from .._errors import RefreshWithMFAUnsupportedError
+            from .._source_errors import RefreshWithMFAUnsupportedError
 
             raise RefreshWithMFAUnsupportedError()
         self._called = True
@@ -116,7 +116,7 @@ def default_mfa_prompter(prompt: str) -> str:
 
     stdin = sys.stdin
     if stdin is None or not stdin.isatty():
-        from .._errors import MFAPromptError
+        from .._source_errors import MFAPromptError
 
         raise MFAPromptError(
             "%sno terminal to read the code from. Run interactively, or pass "
@@ -318,7 +318,7 @@ class AssumeRoleProvider:
         if source_profile not in visited:
             return
         if source_profile != parent or not _has_static(profiles[source_profile]):
-            from .._errors import InfiniteLoopConfigError
+            from .._source_errors import InfiniteLoopConfigError
 
             raise InfiniteLoopConfigError(source_profile, visited)
 

@@ -18,12 +18,14 @@ from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import RefreshableCredentials, utc_now
 from .._errors import (
-    ConnectionClosedError,
     CredentialRetrievalError,
-    EndpointConnectionError,
     InvalidConfigError,
     InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
+)
+from .._source_errors import (
+    ConnectionClosedError,
+    EndpointConnectionError,
     InvalidResponseError,
     InvalidURLError,
     MetadataRetrievalError,

@@ -9,7 +9,7 @@ it stops the chain with :class:`MissingDependencyError`.
 
 from __future__ import annotations
 
-from .._errors import MissingDependencyError
+from .._source_errors import MissingDependencyError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

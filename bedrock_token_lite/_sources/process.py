@@ -24,7 +24,8 @@ import os
 from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
-from .._errors import (
+from .._errors import InvalidParameterError, NaiveExpiryError
+from .._source_errors import (
     CredentialProcessCommandError,
     CredentialProcessError,
     CredentialProcessNotFoundError,
@@ -34,8 +35,6 @@ from .._errors import (
     CredentialProcessStartError,
     CredentialProcessTimeoutError,
     EmptyCredentialProcessError,
-    InvalidParameterError,
-    NaiveExpiryError,
 )
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

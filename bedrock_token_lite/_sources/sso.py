@@ -22,9 +22,9 @@ from .._aws.sts import (
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
-from .._errors import (
+from .._errors import InvalidConfigError
+from .._source_errors import (
     ClientError,
-    InvalidConfigError,
     SSOTokenLoadError,
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
