@@ -4,8 +4,9 @@
 >>> token = provide_token(region="us-east-1")  # doctest: +SKIP
 """
 
-#: The single source of the version: the build (flit) reads it from here.
-__version__ = "0.1.0"
+# The version lives in _version.py, which the build (flit) reads and which the
+# package's own modules import (the user agent, --version) without a cycle.
+from ._version import __version__
 
 # Names load on first use (PEP 562), so `import bedrock_token_lite` costs almost
 # nothing and `from bedrock_token_lite import generate_token` loads only what it needs.

@@ -485,7 +485,7 @@ def main(
             out.write(HELP)
             return EXIT_OK
         if "version" in opts:
-            from . import __version__
+            from ._version import __version__
 
             out.write("%s %s\n" % (PROG, __version__))
             return EXIT_OK

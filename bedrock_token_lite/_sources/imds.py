@@ -417,7 +417,7 @@ def _default_user_agent(env: Mapping[str, str]) -> str:
     if _UA is None:
         import platform
 
-        from .. import __version__
+        from .._version import __version__
 
         _UA = "bedrock-token-lite/%s Python/%s %s/%s" % (
             __version__,
