@@ -23,6 +23,7 @@ _EXPORTS = {
     "ConfigNotFound": "_errors",
     "ConfigParseError": "_errors",
     "ConfigProvider": "_sources.files",
+    "ConfigurationError": "_errors",
     "ConnectionClosedError": "_source_errors",
     "ConnectTimeoutError": "_source_errors",
     "ContainerProvider": "_sources.container",
@@ -80,6 +81,7 @@ _EXPORTS = {
     "ResponseParserError": "_source_errors",
     "ResponseTooLargeError": "_source_errors",
     "SharedCredentialProvider": "_sources.files",
+    "SourceError": "_errors",
     "SSOError": "_source_errors",
     "SSOProvider": "_sources.sso",
     "SSOTokenLoadError": "_source_errors",
@@ -109,6 +111,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._errors import BedrockTokenError as BedrockTokenError
     from ._errors import ConfigNotFound as ConfigNotFound
     from ._errors import ConfigParseError as ConfigParseError
+    from ._errors import ConfigurationError as ConfigurationError
     from ._errors import CredentialRetrievalError as CredentialRetrievalError
     from ._errors import CredentialsError as CredentialsError
     from ._errors import ExpiredCredentialsError as ExpiredCredentialsError
@@ -124,6 +127,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._errors import NoCredentialsError as NoCredentialsError
     from ._errors import PartialCredentialsError as PartialCredentialsError
     from ._errors import ProfileNotFound as ProfileNotFound
+    from ._errors import SourceError as SourceError
     from ._inspect import TokenInfo as TokenInfo
     from ._inspect import decode_token as decode_token
     from ._inspect import verify_token as verify_token
