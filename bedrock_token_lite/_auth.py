@@ -21,7 +21,8 @@ the one botocore sends with ``AWS_BEARER_TOKEN_BEDROCK`` set (tested).
 
 from __future__ import annotations
 
-from ._errors import InvalidEndpointConfigurationError, InvalidParameterError
+from ._errors import InvalidParameterError
+from ._source_errors import InvalidEndpointConfigurationError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

@@ -222,7 +222,7 @@ def _fail(stderr: TextIO, code: int, message: str) -> int:
 
 
 def _iso(when: datetime) -> str:
-    from ._inspect import _iso as iso
+    from ._common.timefmt import iso_utc as iso
 
     return iso(when)
 
@@ -287,7 +287,7 @@ def _issue_with_times(
             % (issued.method, _iso(issued.valid_until))
         )
     if "verbose" in opts:
-        from ._inspect import _span
+        from ._common.timefmt import span as _span
 
         where = "--region" if source == "argument" else source
         if issued.reason == "credential expiry":
@@ -337,7 +337,8 @@ def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any)
 def _inspect(argv: Sequence[str], out: TextIO, stdin: Optional[TextIO]) -> int:
     from datetime import datetime, timezone
 
-    from ._inspect import _span, decode_token
+    from ._common.timefmt import span as _span
+    from ._inspect import decode_token
 
     opts, rest = _parse(argv, {}, {"--json": "json"}, PROG + " inspect")
     if "help" in opts:
@@ -485,7 +486,7 @@ def main(
             out.write(HELP)
             return EXIT_OK
         if "version" in opts:
-            from . import __version__
+            from ._version import __version__
 
             out.write("%s %s\n" % (PROG, __version__))
             return EXIT_OK

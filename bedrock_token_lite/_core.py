@@ -33,6 +33,7 @@ __all__ = [
     "SERVICE",
     "TOKEN_PREFIX",
     "check_region",
+    "checked_regions",
     "credential_values",
     "epoch_stamp",
     "expiry_seconds",
@@ -49,12 +50,14 @@ MAX_EXPIRY_SECONDS = 43200
 # -- validation ---------------------------------------------------------------
 
 _LABEL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-_valid_regions: set[str] = set()
+#: Regions check_region has accepted (at most 256): a caller on the hot path may
+#: skip the call for a str found here.
+checked_regions: set[str] = set()
 
 
 def check_region(region: object) -> str:
     """Return ``region`` if it is a valid host label (botocore's client rule), else raise."""
-    if region.__class__ is str and region in _valid_regions:
+    if region.__class__ is str and region in checked_regions:
         return region  # type: ignore[return-value,unused-ignore]
     if not isinstance(region, str) or not region:
         raise InvalidParameterError(
@@ -70,8 +73,8 @@ def check_region(region: object) -> str:
             "Provided region_name %r doesn't match a supported format: a region is 1-63 "
             "letters, digits and inner hyphens, such as 'us-east-1'" % (region,)
         )
-    if len(_valid_regions) < 256:
-        _valid_regions.add(region)
+    if len(checked_regions) < 256:
+        checked_regions.add(region)
     return region
 
 
@@ -117,7 +120,7 @@ def credential_values(credentials: Any) -> Tuple[str, str, Optional[str]]:
     if credentials is None:
         raise InvalidParameterError("Credentials cannot be None")
     try:
-        access_key, secret_key, token = sigv4._credential_values(credentials)
+        access_key, secret_key, token = sigv4.credential_parts(credentials)
     except TypeError as exc:
         raise InvalidParameterError(str(exc)) from None
     if not access_key:
@@ -246,7 +249,7 @@ def _signing_mac(access_key: str, secret_key: str, date: bytes, region: str) -> 
     if _builtin_sha256 is not None:
         mac: Any = _BuiltinHmac.derived(secret_key, day, region, _builtin_sha256)
     else:
-        key = sigv4._cached_signing_key(access_key, secret_key, day, region, SERVICE)
+        key = sigv4.cached_signing_key(access_key, secret_key, day, region, SERVICE)
         mac = _hmac_new()(key, digestmod="sha256")
     if len(_macs) >= 64:
         _macs.clear()

@@ -4,6 +4,19 @@ Each leaf also subclasses the builtin a caller would already catch, so code
 written for the official generator (``except ValueError`` /
 ``except RuntimeError``) keeps working.  Messages never contain a secret key,
 session token, signature or finished token.
+
+Besides the root, two bases say what went wrong, with the meanings of
+smithy-rs's credential errors: :class:`ConfigurationError` (a setting, file or
+profile cannot work: fix the configuration) and :class:`SourceError` (a
+configured credential source or endpoint failed: it may work later).  A leaf
+has at most one of them; "nothing is configured here"
+(:class:`NoCredentialsError`) and bad arguments (:class:`InvalidParameterError`)
+have neither.  They are added beside the older bases (``CredentialsError``,
+the builtins), so existing ``except`` clauses keep catching what they caught.
+
+This module holds the errors the common paths raise; the rest (network,
+STS/SSO, ``credential_process``) is in ``_source_errors``, which imports this
+module and is never imported by it, so signing stays cheap to import.
 """
 
 from __future__ import annotations
@@ -12,73 +25,40 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Optional
 
-# Lists the _source_errors names too: they are re-exported through __getattr__ below,
-# and mypy's strict mode accepts `from ._errors import X` only for names in __all__.
 __all__ = [
-    "AuthTokenFileNotFoundError",
     "BedrockTokenError",
-    "ClientError",
     "ConfigNotFound",
     "ConfigParseError",
-    "ConnectionClosedError",
-    "ConnectTimeoutError",
-    "CredentialProcessCommandError",
-    "CredentialProcessError",
-    "CredentialProcessNotFoundError",
-    "CredentialProcessOutputError",
-    "CredentialProcessOutputTypeError",
-    "CredentialProcessPermissionError",
-    "CredentialProcessStartError",
-    "CredentialProcessTimeoutError",
+    "ConfigurationError",
     "CredentialRetrievalError",
     "CredentialsError",
-    "EmptyCredentialProcessError",
-    "EndpointConnectionError",
     "ExpiredCredentialsError",
     "ExpiryParseError",
     "ExpiryTypeError",
-    "HTTPClientError",
-    "HTTPError",
-    "InfiniteLoopConfigError",
-    "InvalidAuthTokenError",
     "InvalidConfigError",
-    "InvalidEndpointConfigurationError",
-    "InvalidExpiryError",
     "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
     "InvalidParameterError",
-    "InvalidRegionError",
-    "InvalidResponseError",
-    "InvalidSTSRegionalEndpointsConfigError",
     "InvalidTokenError",
-    "InvalidURLError",
-    "MetadataRetrievalError",
-    "MFAPromptError",
-    "MissingCredentialFieldError",
     "MissingCredentialKeyError",
-    "MissingDependencyError",
     "NaiveExpiryError",
     "NoCredentialsError",
-    "NoRegionError",
-    "ParamValidationError",
     "PartialCredentialsError",
     "ProfileNotFound",
-    "ProxyConnectionError",
-    "ReadTimeoutError",
-    "RefreshWithMFAUnsupportedError",
-    "ResponseParserError",
-    "ResponseTooLargeError",
-    "SSLError",
-    "SSOError",
-    "SSOTokenLoadError",
-    "TokenRetrievalError",
-    "UnauthorizedSSOTokenError",
-    "UnsupportedContainerHostError",
+    "SourceError",
 ]
 
 
 class BedrockTokenError(Exception):
     """Base class of every error this package raises on purpose."""
+
+
+class ConfigurationError(BedrockTokenError):
+    """A configuration value, file or profile is invalid or missing where it is required."""
+
+
+class SourceError(BedrockTokenError):
+    """A configured credential source (process, endpoint, service, cache) failed."""
 
 
 class InvalidParameterError(BedrockTokenError, ValueError):
@@ -99,7 +79,7 @@ class NoCredentialsError(CredentialsError):
         self.tried = tuple(tried)
 
 
-class PartialCredentialsError(CredentialsError):
+class PartialCredentialsError(CredentialsError, ConfigurationError):
     """A source holds some but not all of the values credentials need."""
 
     def __init__(self, provider: str, cred_var: str, hint: str = "") -> None:
@@ -111,7 +91,7 @@ class PartialCredentialsError(CredentialsError):
         self.cred_var = cred_var
 
 
-class CredentialRetrievalError(CredentialsError):
+class CredentialRetrievalError(CredentialsError, SourceError):
     """A configured credential source failed to produce credentials."""
 
     def __init__(self, provider: str, error_msg: str) -> None:
@@ -120,7 +100,7 @@ class CredentialRetrievalError(CredentialsError):
         self.error_msg = error_msg
 
 
-class ExpiredCredentialsError(CredentialsError):
+class ExpiredCredentialsError(CredentialsError, SourceError):
     """Refreshed credentials were already expired."""
 
 
@@ -141,10 +121,7 @@ class NaiveExpiryError(ExpiryTypeError):
     """An expiration timestamp has no time zone (``Z`` or an offset is required)."""
 
 
-# -- network (the HTTP layer, the container and instance metadata providers) --
-
-
-class InvalidConfigError(CredentialsError, ValueError):
+class InvalidConfigError(CredentialsError, ConfigurationError, ValueError):
     """A configuration value (variable or profile key) cannot work (``InvalidConfigError``)."""
 
     def __init__(self, error_msg: str) -> None:
@@ -190,13 +167,10 @@ class InvalidTokenError(BedrockTokenError, ValueError):
         self.check = check
 
 
-# -- STS, web identity, SSO, login (spec sections 6-10 and 18) -----------------
-
-
 # -- configuration files and profiles (the chain) --
 
 
-class ConfigNotFound(BedrockTokenError, FileNotFoundError):
+class ConfigNotFound(ConfigurationError, FileNotFoundError):
     """A configuration file does not exist (or is not a regular file)."""
 
     def __init__(self, path: str, hint: str = "") -> None:
@@ -210,7 +184,7 @@ class ConfigNotFound(BedrockTokenError, FileNotFoundError):
         return str(self.args[0])
 
 
-class ConfigParseError(BedrockTokenError, ValueError):
+class ConfigParseError(ConfigurationError, ValueError):
     """A configuration file is not valid INI (botocore's ``ConfigParseError``)."""
 
     def __init__(self, path: str, detail: str = "", lineno: Optional[int] = None) -> None:
@@ -227,7 +201,7 @@ class ConfigParseError(BedrockTokenError, ValueError):
         self.lineno = lineno
 
 
-class ProfileNotFound(BedrockTokenError, KeyError):
+class ProfileNotFound(ConfigurationError, KeyError):
     """The selected profile is in neither the config nor the credentials file."""
 
     def __init__(self, profile: str, hint: str = "") -> None:
@@ -249,63 +223,3 @@ class MissingCredentialKeyError(PartialCredentialsError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-# The rest of the hierarchy (network, STS/SSO, credential_process errors) lives
-# in ``_source_errors`` and loads on first use, so the common paths stay cheap.
-if TYPE_CHECKING:  # pragma: no cover
-    from ._source_errors import (
-        AuthTokenFileNotFoundError,
-        ClientError,
-        ConnectionClosedError,
-        ConnectTimeoutError,
-        CredentialProcessCommandError,
-        CredentialProcessError,
-        CredentialProcessNotFoundError,
-        CredentialProcessOutputError,
-        CredentialProcessOutputTypeError,
-        CredentialProcessPermissionError,
-        CredentialProcessStartError,
-        CredentialProcessTimeoutError,
-        EmptyCredentialProcessError,
-        EndpointConnectionError,
-        HTTPClientError,
-        HTTPError,
-        InfiniteLoopConfigError,
-        InvalidAuthTokenError,
-        InvalidEndpointConfigurationError,
-        InvalidExpiryError,
-        InvalidRegionError,
-        InvalidResponseError,
-        InvalidSTSRegionalEndpointsConfigError,
-        InvalidURLError,
-        MetadataRetrievalError,
-        MFAPromptError,
-        MissingCredentialFieldError,
-        MissingDependencyError,
-        NoRegionError,
-        ParamValidationError,
-        ProxyConnectionError,
-        ReadTimeoutError,
-        RefreshWithMFAUnsupportedError,
-        ResponseParserError,
-        ResponseTooLargeError,
-        SSLError,
-        SSOError,
-        SSOTokenLoadError,
-        TokenRetrievalError,
-        UnauthorizedSSOTokenError,
-        UnsupportedContainerHostError,
-    )
-
-
-def __getattr__(name: str) -> object:
-    # Everything not defined here lives in _source_errors (loaded on first use).
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from . import _source_errors
-
-    try:
-        return getattr(_source_errors, name)
-    except AttributeError:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name)) from None

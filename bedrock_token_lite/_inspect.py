@@ -36,6 +36,7 @@ from binascii import a2b_base64, b2a_base64
 from . import sigv4
 from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
+from ._common.timefmt import iso_utc, span
 from ._errors import InvalidParameterError, InvalidTokenError
 from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
 
@@ -146,7 +147,7 @@ def _now(now: Optional[datetime]) -> datetime:
     if now is None:
         return utc_now()
     try:
-        return sigv4._utc(now)
+        return sigv4.as_utc(now)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(str(exc)) from None
 
@@ -176,7 +177,7 @@ def _bad(check: str, message: str) -> InvalidTokenError:
 
 def _canonical_value(name: str, value: str) -> str:
     """The decoded value, after checking it is percent-encoded exactly as SigV4 encodes it."""
-    raw = sigv4._unquote_to_bytes(value)
+    raw = sigv4.unquote_to_bytes(value)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -436,13 +437,14 @@ def verify_token(
     if current >= info.expires_at:
         raise _bad(
             "expired",
-            "it expired at %s (%s ago)" % (_iso(info.expires_at), _span(current - info.expires_at)),
+            "it expired at %s (%s ago)"
+            % (iso_utc(info.expires_at), span(current - info.expires_at)),
         )
     if info.issued_at - current > clock_skew:
         raise _bad(
             "not-yet-valid",
             "it was issued at %s, %s in the future (allowed clock skew %s)"
-            % (_iso(info.issued_at), _span(info.issued_at - current), _span(clock_skew)),
+            % (iso_utc(info.issued_at), span(info.issued_at - current), span(clock_skew)),
         )
     return info
 
@@ -473,25 +475,3 @@ def _signature_matches(info: TokenInfo, secret_key: str) -> bool:
         expected = sigv4.signature_hex(key, text).encode("ascii")
         matched = hmac.compare_digest(given, expected) or matched
     return matched
-
-
-def _iso(when: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``, to the second."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _span(delta: timedelta) -> str:
-    """A duration as ``1h2m3s`` (seconds rounded down; ``0s`` for zero)."""
-    total = int(delta.total_seconds())
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    hours, rest = divmod(total, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = ""
-    if hours:
-        text += "%dh" % hours
-    if minutes:
-        text += "%dm" % minutes
-    if seconds or not text:
-        text += "%ds" % seconds
-    return sign + text

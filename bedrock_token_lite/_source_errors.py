@@ -1,18 +1,20 @@
 """The less common part of the error hierarchy (see ``_errors``).
 
 Network, instance-metadata, container, STS/SSO and ``credential_process``
-errors.  Import them from ``bedrock_token_lite`` (or ``._errors``); this
-module loads the first time one of them is needed.
+errors.  Users import them from ``bedrock_token_lite``; inside the package,
+import each from this module, which loads only where one of them can be
+raised.  It depends on ``_errors``, never the other way round.
 """
 
 from __future__ import annotations
 
 from ._errors import (
-    BedrockTokenError,
+    ConfigurationError,
     CredentialRetrievalError,
     CredentialsError,
     InvalidConfigError,
     InvalidParameterError,
+    SourceError,
 )
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -108,7 +110,7 @@ class CredentialProcessOutputTypeError(CredentialProcessOutputError, AttributeEr
     """The ``credential_process`` output is JSON, but not an object."""
 
 
-class HTTPClientError(CredentialsError):
+class HTTPClientError(CredentialsError, SourceError):
     """A request to a credential endpoint failed below the HTTP level.
 
     ``endpoint`` is ``scheme://host[:port]/path`` of the request: never its
@@ -211,7 +213,7 @@ class HTTPError(HTTPClientError):
         self.status = status
 
 
-class MetadataRetrievalError(CredentialsError):
+class MetadataRetrievalError(CredentialsError, SourceError):
     """The container or instance metadata service did not give usable data."""
 
     def __init__(self, error_msg: str) -> None:
@@ -227,7 +229,7 @@ class InvalidAuthTokenError(InvalidConfigError):
     """The container authorization token cannot be sent as a header value."""
 
 
-class AuthTokenFileNotFoundError(CredentialsError, FileNotFoundError):
+class AuthTokenFileNotFoundError(CredentialsError, SourceError, FileNotFoundError):
     """``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`` names a file that cannot be read."""
 
     def __init__(self, message: str, filename: str) -> None:
@@ -238,7 +240,7 @@ class AuthTokenFileNotFoundError(CredentialsError, FileNotFoundError):
         return str(self.args[0])
 
 
-class MissingCredentialFieldError(CredentialsError, KeyError):
+class MissingCredentialFieldError(CredentialsError, SourceError, KeyError):
     """A credentials document lacks a required field."""
 
     def __init__(self, message: str, field: str) -> None:
@@ -249,7 +251,7 @@ class MissingCredentialFieldError(CredentialsError, KeyError):
         return str(self.args[0])
 
 
-class InvalidExpiryError(CredentialsError, ValueError, TypeError):
+class InvalidExpiryError(CredentialsError, SourceError, ValueError, TypeError):
     """A credential expiry is not a timestamp, or one without a time zone.
 
     Also a ``TypeError``: botocore fails with one when it compares a naive
@@ -257,11 +259,11 @@ class InvalidExpiryError(CredentialsError, ValueError, TypeError):
     """
 
 
-class InvalidResponseError(CredentialsError, ValueError):
+class InvalidResponseError(CredentialsError, SourceError, ValueError):
     """A credential endpoint answered with something that is not a credentials document."""
 
 
-class InvalidEndpointConfigurationError(BedrockTokenError, ValueError):
+class InvalidEndpointConfigurationError(ConfigurationError, ValueError):
     """An endpoint cannot be used with bearer authorization (it is not HTTPS)."""
 
 
@@ -289,7 +291,7 @@ class InvalidSTSRegionalEndpointsConfigError(InvalidConfigError):
         self.sts_regional_endpoints_config = value
 
 
-class NoRegionError(InvalidParameterError):
+class NoRegionError(InvalidParameterError, ConfigurationError):
     """A signed AWS call needs a region and none is configured."""
 
     def __init__(self, hint: str = "") -> None:
@@ -317,7 +319,7 @@ class ParamValidationError(InvalidParameterError):
         self.report = report
 
 
-class ClientError(CredentialsError):
+class ClientError(CredentialsError, SourceError):
     """An AWS service (STS, SSO, SSO-OIDC) answered with an error document."""
 
     def __init__(
@@ -345,11 +347,11 @@ class ClientError(CredentialsError):
         self.endpoint = endpoint
 
 
-class ResponseParserError(CredentialsError):
+class ResponseParserError(CredentialsError, SourceError):
     """An AWS endpoint answered with a body that cannot be parsed."""
 
 
-class RefreshWithMFAUnsupportedError(CredentialsError):
+class RefreshWithMFAUnsupportedError(CredentialsError, SourceError):
     """Credentials assumed with an MFA code cannot refresh themselves."""
 
     def __init__(self) -> None:
@@ -359,11 +361,11 @@ class RefreshWithMFAUnsupportedError(CredentialsError):
         )
 
 
-class MFAPromptError(CredentialsError, EOFError):
+class MFAPromptError(CredentialsError, SourceError, EOFError):
     """An MFA code is needed but there is no terminal to ask for it."""
 
 
-class SSOError(CredentialsError):
+class SSOError(CredentialsError, SourceError):
     """Base class of the SSO errors."""
 
 
@@ -386,7 +388,7 @@ class UnauthorizedSSOTokenError(SSOError):
         )
 
 
-class TokenRetrievalError(CredentialsError):
+class TokenRetrievalError(CredentialsError, SourceError):
     """A bearer token (SSO) could not be obtained or refreshed."""
 
     def __init__(self, provider: str, error_msg: str) -> None:
@@ -395,7 +397,7 @@ class TokenRetrievalError(CredentialsError):
         self.error_msg = error_msg
 
 
-class MissingDependencyError(CredentialsError):
+class MissingDependencyError(CredentialsError, SourceError):
     """A credential source needs something the standard library cannot provide."""
 
     def __init__(self, msg: str) -> None:

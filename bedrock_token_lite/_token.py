@@ -14,8 +14,8 @@ from ._core import (
     MAX_EXPIRY_SECONDS,
     SERVICE,
     TOKEN_PREFIX,
-    _valid_regions,
     check_region,
+    checked_regions,
     credential_values,
     expiry_seconds,
     sign_token,
@@ -70,7 +70,7 @@ def generate_token(
             access_key, secret_key, token = credential_values(credentials)
     else:
         access_key, secret_key, token = credential_values(credentials)
-    if region.__class__ is not str or region not in _valid_regions:
+    if region.__class__ is not str or region not in checked_regions:
         region = check_region(region)
     expires = 43200 if expiry is DEFAULT_EXPIRY else expiry_seconds(expiry)
     if now is None:
@@ -104,7 +104,7 @@ def _day(now: datetime) -> bytes:
 
 def _signing_instant(now: Any) -> datetime:
     try:
-        return sigv4._utc(now)
+        return sigv4.as_utc(now)
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError(str(exc)) from None
     except OverflowError:

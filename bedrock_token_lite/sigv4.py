@@ -9,6 +9,12 @@ Two entry points, both pure functions of their arguments:
 * :func:`sign` signs a request with an ``Authorization`` header;
 * :func:`presign` signs a request with query parameters (a presigned URL).
 
+Their building blocks are public too, for code that builds a request of its
+own (a token generator, a verifier): :func:`uri_encode`,
+:func:`unquote_to_bytes`, :func:`canonical_query_string`, :func:`as_utc`,
+:func:`credential_parts`, :func:`signing_key`, :func:`cached_signing_key`,
+:func:`string_to_sign`, :func:`signature_hex` and :func:`sha256_hex`.
+
 With their default settings both reproduce botocore's ``SigV4Auth`` and
 ``SigV4QueryAuth`` byte for byte: path normalisation and encoding, query
 canonicalisation, header trimming/folding/joining, the never-signed header
@@ -89,13 +95,17 @@ __all__ = [
     "EMPTY_SHA256",
     "UNSIGNED_PAYLOAD",
     "Signed",
+    "as_utc",
+    "cached_signing_key",
     "canonical_query_string",
+    "credential_parts",
     "presign",
     "sign",
     "sha256_hex",
     "signature_hex",
     "signing_key",
     "string_to_sign",
+    "unquote_to_bytes",
     "uri_encode",
 ]
 
@@ -171,8 +181,11 @@ _encode_path = _encoder(b"/")
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 
 
-def _unquote_to_bytes(text: str) -> bytes:
+def unquote_to_bytes(text: str) -> bytes:
     """Decode ``%XX`` escapes (``+`` stays a plus sign); bad escapes stay literal.
+
+    How :func:`sign` and :func:`presign` read a query key or value before
+    encoding it canonically; a verifier uses it to check an encoding.
 
     The same bytes as ``urllib.parse.unquote_to_bytes``: only two hex digits make an
     escape (``int()`` alone would also take ``%+1``, ``% 1`` or ``%1 ``).
@@ -210,7 +223,12 @@ def _is_utf8(raw: bytes) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _utc(now: datetime) -> datetime:
+def as_utc(now: datetime) -> datetime:
+    """``now`` as a UTC datetime, the instant :func:`sign` and :func:`presign` sign at.
+
+    Raises ``TypeError`` for a non-datetime and ``ValueError`` for a naive one
+    (it has no defined instant).
+    """
     from datetime import datetime, timezone
 
     if not isinstance(now, datetime):
@@ -300,9 +318,14 @@ def signature_hex(key: bytes, text: str) -> str:
     return _signature(key, text)
 
 
-def _cached_signing_key(
+def cached_signing_key(
     access_key: str, secret_key: str, date: str, region: str, service: str
 ) -> bytes:
+    """:func:`signing_key`, remembered per access key id, ``date``, region and service.
+
+    The cache :func:`sign` and :func:`presign` use; a hit also needs the same
+    secret key, which is compared and never part of the cache key.
+    """
     # Keyed by access key id, day, region and service; the secret is checked,
     # not used as a key.  Bounded: emptied when full (a single atomic step, so
     # no lock is needed; a day's worth of keys is a handful of entries).
@@ -321,7 +344,13 @@ def _signature(key: bytes, string_to_sign: str) -> str:
     return _hmac(key, string_to_sign).hex()
 
 
-def _credential_values(credentials: Any) -> Tuple[str, str, Optional[str]]:
+def credential_parts(credentials: Any) -> Tuple[str, str, Optional[str]]:
+    """``(access_key, secret_key, token)`` of ``credentials``, read once.
+
+    Uses ``get_frozen_credentials()`` when there is one (botocore's refreshable
+    credentials), so the three values come from one snapshot.  Raises
+    ``TypeError`` when an attribute is missing or not a string.
+    """
     frozen = getattr(credentials, "get_frozen_credentials", None)
     if frozen is not None:
         credentials = frozen()
@@ -378,9 +407,7 @@ def _split_query(query: str, skip_empty: bool) -> List[Tuple[str, str]]:
         if not pair and skip_empty:
             continue
         key, _, value = pair.partition("=")
-        pairs.append(
-            (_encode_bytes(_unquote_to_bytes(key)), _encode_bytes(_unquote_to_bytes(value)))
-        )
+        pairs.append((_encode_bytes(unquote_to_bytes(key)), _encode_bytes(unquote_to_bytes(value))))
     return pairs
 
 
@@ -577,8 +604,8 @@ def sign(
     """
     from urllib.parse import urlsplit
 
-    access_key, secret_key, token = _credential_values(credentials)
-    now = _utc(now)
+    access_key, secret_key, token = credential_parts(credentials)
+    now = as_utc(now)
     amz_date = _amz_date(now)
     hdrs = _without(_header_list(headers), "authorization")
     if _find(hdrs, "date") is not None:
@@ -610,7 +637,7 @@ def sign(
     date = amz_date[:8]
     scope = "%s/%s/%s/aws4_request" % (date, region, service)
     string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
-    key = _cached_signing_key(access_key, secret_key, date, region, service)
+    key = cached_signing_key(access_key, secret_key, date, region, service)
     signature = _signature(key, string_to_sign)
     if token and not sign_session_token:
         # Sent, but added only now: not part of what was signed.
@@ -662,8 +689,8 @@ def presign(
     from datetime import timedelta
     from urllib.parse import urlsplit, urlunsplit
 
-    access_key, secret_key, token = _credential_values(credentials)
-    now = _utc(now)
+    access_key, secret_key, token = credential_parts(credentials)
+    now = as_utc(now)
     if isinstance(expires_in, timedelta):
         expires_in = int(expires_in.total_seconds())
     if isinstance(expires_in, bool) or not isinstance(expires_in, int):
@@ -700,7 +727,7 @@ def presign(
         )
     )
     string_to_sign = _string_to_sign(amz_date, scope, canonical_request)
-    key = _cached_signing_key(access_key, secret_key, date, region, service)
+    key = cached_signing_key(access_key, secret_key, date, region, service)
     signature = _signature(key, string_to_sign)
     tail = [("X-Amz-Signature", signature)]
     if token_pair is not None and not sign_session_token:

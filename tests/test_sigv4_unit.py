@@ -344,7 +344,7 @@ def test_uri_encode_is_quote(text: str) -> None:
 
 @given(st.text(st.sampled_from("%+ -_1aAfFgG9ሴ/=&"), max_size=12) | st.text(max_size=12))
 def test_query_decoding_is_unquote_to_bytes(text: str) -> None:
-    assert sigv4._unquote_to_bytes(text) == unquote_to_bytes(text)
+    assert sigv4.unquote_to_bytes(text) == unquote_to_bytes(text)
 
 
 @given(st.binary(max_size=24))

@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping as _AbcMapping
 
 from .._config.session import CONFIG_VARIABLES
-from .._errors import InvalidConfigError, InvalidSTSRegionalEndpointsConfigError
+from .._errors import InvalidConfigError
+from .._source_errors import InvalidSTSRegionalEndpointsConfigError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

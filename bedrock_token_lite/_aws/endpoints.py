@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .._errors import InvalidConfigError, InvalidParameterError, InvalidRegionError, NoRegionError
+from .._errors import InvalidConfigError, InvalidParameterError
+from .._source_errors import InvalidRegionError, NoRegionError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

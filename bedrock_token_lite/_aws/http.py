@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import time
 
-from .._errors import (
+from .._source_errors import (
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .._errors import ParamValidationError
+from .._source_errors import ParamValidationError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Tuple
 
-__all__ = ["validate_lengths"]
+__all__ = ["set_param", "validate_lengths"]
 
 #: name -> (minimum, maximum) length, or for DurationSeconds the value range.
 _LIMITS: Dict[str, Tuple[int, int]] = {
@@ -44,3 +44,10 @@ def validate_lengths(params: List[Tuple[str, Any]]) -> None:
         )
     if problems:
         raise ParamValidationError("\n".join(problems))
+
+
+def set_param(params: List[Tuple[str, Any]], name: str, value: Any) -> List[Tuple[str, Any]]:
+    """``params`` with ``name`` set, keeping its position (a dict assignment), or appended."""
+    if any(key == name for key, _ in params):
+        return [(key, value if key == name else old) for key, old in params]
+    return [*params, (name, value)]

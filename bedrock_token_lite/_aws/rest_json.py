@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._errors import ClientError
+from .._source_errors import ClientError
 from .retries import DEFAULT_TIMEOUT, send_with_retries
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._errors import ClientError, EndpointConnectionError, SSLError
+from .._source_errors import ClientError, EndpointConnectionError, SSLError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -135,7 +135,7 @@ def send(
     naming the URL without its query string.  HTTP error statuses are
     returned, not raised.
     """
-    from .._errors import HTTPClientError, ResponseTooLargeError
+    from .._source_errors import HTTPClientError, ResponseTooLargeError
     from . import http as _http
 
     shown = url.split("?", 1)[0]

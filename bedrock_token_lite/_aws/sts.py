@@ -13,7 +13,7 @@ from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime
-from .._errors import ResponseParserError
+from .._source_errors import ResponseParserError
 from .endpoints import sts_endpoint, validate_region
 from .params import validate_lengths
 from .retries import DEFAULT_TIMEOUT, send_with_retries

@@ -95,7 +95,7 @@ class _MFARefresher:
 
     def __call__(self) -> Credentials:
         if self._called:
-            from .._errors import RefreshWithMFAUnsupportedError
+            from .._source_errors import RefreshWithMFAUnsupportedError
 
             raise RefreshWithMFAUnsupportedError()
         self._called = True
@@ -112,7 +112,7 @@ def default_mfa_prompter(prompt: str) -> str:
 
     stdin = sys.stdin
     if stdin is None or not stdin.isatty():
-        from .._errors import MFAPromptError
+        from .._source_errors import MFAPromptError
 
         raise MFAPromptError(
             "%sno terminal to read the code from. Run interactively, or pass "
@@ -268,7 +268,9 @@ class AssumeRoleProvider:
         params.append(("RoleArn", role_arn))
         generated = not session_name
         if generated:
-            params = _set_param(
+            from .._aws.params import set_param
+
+            params = set_param(
                 params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
             )
         key = assume_role_cache_key(params, generated)
@@ -314,7 +316,7 @@ class AssumeRoleProvider:
         if source_profile not in visited:
             return
         if source_profile != parent or not _has_static(profiles[source_profile]):
-            from .._errors import InfiniteLoopConfigError
+            from .._source_errors import InfiniteLoopConfigError
 
             raise InfiniteLoopConfigError(source_profile, visited)
 
@@ -365,10 +367,3 @@ def _has_static(profile: Config) -> bool:
 
 def _has_assume_role_config(profile: Config) -> bool:
     return "role_arn" in profile and "web_identity_token_file" not in profile
-
-
-def _set_param(params: List[Tuple[str, Any]], name: str, value: Any) -> List[Tuple[str, Any]]:
-    """Set ``name`` keeping its position (a dict assignment), or append it."""
-    if any(key == name for key, _ in params):
-        return [(key, value if key == name else old) for key, old in params]
-    return [*params, (name, value)]

@@ -23,12 +23,11 @@ from .._aws import http as _http
 from .._common.credentials import Credentials
 from .._common.dt import datetime
 from .._common.refresh import RefreshableCredentials
-from .._errors import (
+from .._errors import CredentialRetrievalError, ExpiryParseError
+from .._source_errors import (
     AuthTokenFileNotFoundError,
     ConnectionClosedError,
-    CredentialRetrievalError,
     EndpointConnectionError,
-    ExpiryParseError,
     InvalidAuthTokenError,
     InvalidExpiryError,
     InvalidResponseError,

@@ -20,12 +20,14 @@ from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import RefreshableCredentials
 from .._config.session import check_imds_endpoint, ensure_boolean, provider_profile_name
 from .._errors import (
-    ConnectionClosedError,
     CredentialRetrievalError,
-    EndpointConnectionError,
     InvalidConfigError,
     InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
+)
+from .._source_errors import (
+    ConnectionClosedError,
+    EndpointConnectionError,
     InvalidResponseError,
     InvalidURLError,
     MetadataRetrievalError,
@@ -376,7 +378,7 @@ def _default_user_agent(env: Mapping[str, str]) -> str:
     if _UA is None:
         import platform
 
-        from .. import __version__
+        from .._version import __version__
 
         _UA = "bedrock-token-lite/%s Python/%s %s/%s" % (
             __version__,

@@ -10,7 +10,7 @@ it stops the chain with :class:`MissingDependencyError`.
 from __future__ import annotations
 
 from .._config.session import provider_profile_name
-from .._errors import MissingDependencyError
+from .._source_errors import MissingDependencyError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover

@@ -25,7 +25,8 @@ from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
 from .._config.session import provider_profile_name
-from .._errors import (
+from .._errors import InvalidParameterError, NaiveExpiryError
+from .._source_errors import (
     CredentialProcessCommandError,
     CredentialProcessError,
     CredentialProcessNotFoundError,
@@ -35,8 +36,6 @@ from .._errors import (
     CredentialProcessStartError,
     CredentialProcessTimeoutError,
     EmptyCredentialProcessError,
-    InvalidParameterError,
-    NaiveExpiryError,
 )
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

@@ -20,9 +20,9 @@ from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
 from .._config.session import provider_profile_name
-from .._errors import (
+from .._errors import InvalidConfigError
+from .._source_errors import (
     ClientError,
-    InvalidConfigError,
     SSOTokenLoadError,
     TokenRetrievalError,
     UnauthorizedSSOTokenError,

@@ -8,7 +8,7 @@ from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._config.session import provider_profile_name
 from .._errors import InvalidConfigError
-from .assume_role import CachedFetcher, _set_param, assume_role_cache_key
+from .assume_role import CachedFetcher, assume_role_cache_key
 
 # The STS client, refreshable credentials and datetime load only once a token
 # file is configured: the chain asks this provider for every profile.
@@ -100,7 +100,9 @@ class AssumeRoleWithWebIdentityProvider:
         params.append(("RoleArn", role_arn))
         generated = not session_name
         if generated:
-            params = _set_param(
+            from .._aws.params import set_param
+
+            params = set_param(
                 params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
             )
         key = assume_role_cache_key(params, generated)

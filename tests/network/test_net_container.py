@@ -12,9 +12,9 @@ from _loopback import Reply, closed_port, elapsed, silent_port
 from _oracle import isolated_env
 from _support import requires_botocore_143, sample
 
-from bedrock_token_lite._errors import (
+from bedrock_token_lite._errors import CredentialRetrievalError
+from bedrock_token_lite._source_errors import (
     AuthTokenFileNotFoundError,
-    CredentialRetrievalError,
     InvalidAuthTokenError,
     InvalidExpiryError,
     MissingCredentialFieldError,

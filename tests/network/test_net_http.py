@@ -10,10 +10,10 @@ import pytest
 from _loopback import Reply, closed_port, elapsed, silent_port
 
 from bedrock_token_lite._aws import http as _http
-from bedrock_token_lite._errors import (
+from bedrock_token_lite._errors import CredentialsError
+from bedrock_token_lite._source_errors import (
     ConnectionClosedError,
     ConnectTimeoutError,
-    CredentialsError,
     EndpointConnectionError,
     HTTPClientError,
     HTTPError,

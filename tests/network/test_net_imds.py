@@ -18,8 +18,8 @@ from bedrock_token_lite._errors import (
     InvalidConfigError,
     InvalidIMDSEndpointError,
     InvalidIMDSEndpointModeError,
-    MetadataRetrievalError,
 )
+from bedrock_token_lite._source_errors import MetadataRetrievalError
 from bedrock_token_lite._sources.imds import InstanceMetadataProvider
 
 TOKEN_PATH = "/latest/api/token"

@@ -38,7 +38,7 @@ from sts_harness import (
 )
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._errors import SSLError
+from bedrock_token_lite._source_errors import SSLError
 from bedrock_token_lite._sources.chain import resolve_credentials
 
 pytestmark = requires_botocore_143
