@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as _AbcMapping
 
-from .._config.session import CONFIG_VARIABLES
+from .._config.settings import CONFIG_VARIABLES
 from .._errors import InvalidConfigError
 from .._source_errors import InvalidSTSRegionalEndpointsConfigError
 

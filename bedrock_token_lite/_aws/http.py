@@ -141,9 +141,15 @@ def redact_url(url: str) -> str:
 
 
 def ca_bundle_from_env(environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """``AWS_CA_BUNDLE`` when set and non-empty, else ``None`` (system trust store)."""
+    """``AWS_CA_BUNDLE`` when set and non-empty, else ``None`` (system trust store).
+
+    The environment half of the settings table's ``ca_bundle`` (no profile here:
+    the container and IMDS sources build no client).
+    """
+    from .._config.settings import lookup
+
     env = os.environ if environ is None else environ
-    return env.get("AWS_CA_BUNDLE") or None
+    return lookup("ca_bundle", env, {}) or None
 
 
 def environ_proxies(url: str, environ: Optional[Mapping[str, str]] = None) -> Dict[str, str]:

@@ -6,7 +6,7 @@ import os
 
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
-from .._config.session import provider_profile_name
+from .._config.settings import provider_profile_name
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only

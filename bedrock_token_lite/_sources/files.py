@@ -17,7 +17,7 @@ import os
 
 from .._common.credentials import Credentials
 from .._config.ini import expanduser, load_config, raw_config_parse
-from .._config.session import provider_profile_name
+from .._config.settings import provider_profile_name
 from .._errors import (
     ConfigNotFound,
     InvalidConfigError,

@@ -18,7 +18,13 @@ from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import RefreshableCredentials
-from .._config.session import check_imds_endpoint, ensure_boolean, provider_profile_name
+from .._config.settings import (
+    CONFIG_VARIABLES,
+    check_imds_endpoint,
+    ensure_boolean,
+    lookup,
+    provider_profile_name,
+)
 from .._errors import (
     CredentialRetrievalError,
     InvalidConfigError,
@@ -115,19 +121,11 @@ class InstanceMetadataProvider:
         self._max_bytes = max_bytes
 
         # The order below is botocore's, so the first bad value is the one reported.
-        self.timeout = self._int_setting(
-            "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout", 1
-        )
-        self.num_attempts = self._int_setting(
-            "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts", 1
-        )
-        endpoint = self._setting(
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint"
-        )
+        self.timeout = self._int_setting("metadata_service_timeout")
+        self.num_attempts = self._int_setting("metadata_service_num_attempts")
+        endpoint = self._setting("ec2_metadata_service_endpoint")
         mode = self._endpoint_mode()
-        self.v1_disabled = ensure_boolean(
-            self._setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")
-        )
+        self.v1_disabled = ensure_boolean(self._setting("ec2_metadata_v1_disabled"))
         if endpoint:
             base = str(endpoint)
         elif mode == "ipv6":
@@ -152,18 +150,17 @@ class InstanceMetadataProvider:
             self._profile = profile if isinstance(profile, dict) else {}
         return self._profile
 
-    def _setting(self, env_var: str, key: str) -> Any:
-        if env_var in self._env_snapshot:
-            return self._env_snapshot[env_var]
-        return self._profile_config().get(key)
+    def _setting(self, name: str) -> Any:
+        """A setting of the one table, from this provider's environment and profile."""
+        return lookup(name, self._env_snapshot, self._profile_config())
 
-    def _int_setting(self, env_var: str, key: str, default: int) -> int:
-        value = self._setting(env_var, key)
-        if value is None:
-            return default
+    def _int_setting(self, name: str) -> int:
+        value = self._setting(name)
         try:
             number = int(value)
         except (TypeError, ValueError):
+            env_vars, key, _default, _convert = CONFIG_VARIABLES[name]
+            env_var = env_vars[0]
             source = env_var if env_var in self._env_snapshot else "profile key %s" % (key,)
             raise InvalidConfigError(
                 "%s must be a whole number, got %r (botocore: invalid literal for int())"
@@ -172,15 +169,13 @@ class InstanceMetadataProvider:
         return number
 
     def _endpoint_mode(self) -> str:
-        mode = self._setting(
-            "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode"
-        )
+        mode = self._setting("ec2_metadata_service_endpoint_mode")
         if mode is not None:
             lowered = str(mode).lower()
             if lowered not in ("ipv4", "ipv6"):
                 raise InvalidIMDSEndpointModeError(str(mode))
             return lowered
-        if ensure_boolean(self._setting("AWS_IMDS_USE_IPV6", "imds_use_ipv6")):
+        if ensure_boolean(self._setting("imds_use_ipv6")):
             return "ipv6"
         return "ipv4"
 

@@ -9,7 +9,7 @@ it stops the chain with :class:`MissingDependencyError`.
 
 from __future__ import annotations
 
-from .._config.session import provider_profile_name
+from .._config.settings import provider_profile_name
 from .._source_errors import MissingDependencyError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import

@@ -24,7 +24,7 @@ import os
 from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
-from .._config.session import provider_profile_name
+from .._config.settings import provider_profile_name
 from .._errors import InvalidParameterError, NaiveExpiryError
 from .._source_errors import (
     CredentialProcessCommandError,

@@ -19,7 +19,7 @@ from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
-from .._config.session import provider_profile_name
+from .._config.settings import provider_profile_name
 from .._errors import InvalidConfigError
 from .._source_errors import (
     ClientError,

@@ -6,7 +6,7 @@ import os
 
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
-from .._config.session import provider_profile_name
+from .._config.settings import lookup, provider_profile_name
 from .._errors import InvalidConfigError
 from .assume_role import CachedFetcher, assume_role_cache_key
 
@@ -81,20 +81,20 @@ class AssumeRoleWithWebIdentityProvider:
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
 
-        def setting(env_name: str, key: str) -> Optional[str]:
-            if not self._disable_env and env_name in environ:
-                return environ[env_name]
-            value = profile.get(key)
+        source_environ: Mapping[str, str] = {} if self._disable_env else environ
+
+        def setting(name: str) -> Optional[str]:
+            value = lookup(name, source_environ, profile)
             return None if value is None else str(value)
 
-        token_path = setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file")
+        token_path = setting("web_identity_token_file")
         if not token_path:
             return None
-        role_arn = setting("AWS_ROLE_ARN", "role_arn")
+        role_arn = setting("role_arn")
         if not role_arn:
             raise InvalidConfigError(_NO_ROLE_ARN)
         params: List[Tuple[str, Any]] = []
-        session_name = setting("AWS_ROLE_SESSION_NAME", "role_session_name")
+        session_name = setting("role_session_name")
         if session_name is not None:
             params.append(("RoleSessionName", session_name))
         params.append(("RoleArn", role_arn))

@@ -15,7 +15,8 @@ import pytest
 from _support import QUICK, requires_botocore
 
 import bedrock_token_lite as btl
-from bedrock_token_lite._config.session import SessionConfig, ensure_boolean
+from bedrock_token_lite._config.session import SessionConfig
+from bedrock_token_lite._config.settings import ensure_boolean
 from bedrock_token_lite._sources import chain as _chain
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -364,7 +365,7 @@ def _validity(fn: object, url: str) -> object:
 def test_imds_endpoint_validation_like_botocore() -> None:
     from botocore.utils import is_valid_uri as theirs
 
-    from bedrock_token_lite._config.session import is_valid_uri as ours
+    from bedrock_token_lite._config.settings import is_valid_uri as ours
 
     pieces = ["1", "ab", "::", ":", "ffff", "1.2.3.4", "%25e", "0", "g"]
     urls = list(IMDS_ENDPOINTS)

@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 from bedrock_token_lite._aws.client import ClientConfig
-from bedrock_token_lite._config import session
+from bedrock_token_lite._config import settings
 
 PACKAGE = Path(__file__).resolve().parents[2] / "bedrock_token_lite"
 
@@ -36,9 +36,9 @@ def test_client_settings_come_from_the_one_table(
 ) -> None:
     """Rename a setting's variable and key in CONFIG_VARIABLES: the getter follows."""
     value, getter, expected = GETTERS[name]
-    _env, _key, default, convert = session.CONFIG_VARIABLES[name]
+    _env, _key, default, convert = settings.CONFIG_VARIABLES[name]
     renamed = (("BTL_RENAMED_SETTING",), "btl_renamed_setting", default, convert)
-    monkeypatch.setitem(session.CONFIG_VARIABLES, name, renamed)
+    monkeypatch.setitem(settings.CONFIG_VARIABLES, name, renamed)
     base = {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9/"}
     by_env = ClientConfig(environ=dict(base, BTL_RENAMED_SETTING=value), full_config={})
     assert getter(by_env) == expected
