@@ -2,8 +2,9 @@
 
 A small hand-written option parser keeps the cold start close to a bare
 ``python -c pass``: argparse alone costs several milliseconds to import.
-Errors are one line on stderr, exit 1 for credential problems and 2 for
-usage problems; never a traceback and never a secret.
+Errors are one line on stderr, exit 1 for credential problems, 2 for
+usage problems and 3 when the output cannot be written (a reader that went
+away ends the command quietly with 141); never a traceback and never a secret.
 
 ``bedrock-token exec`` replaces itself with the command (``os.execvpe``) on
 POSIX: the command then *is* the process the caller started, so stdin,
@@ -32,6 +33,10 @@ PROG = "bedrock-token"
 EXIT_OK = 0
 EXIT_CREDENTIALS = 1
 EXIT_USAGE = 2
+#: The output could not be written (a full disk, a closed file): not a credentials problem.
+EXIT_OUTPUT = 3
+#: The reader of standard output went away: 128 + SIGPIPE, as a tool that SIGPIPE ended.
+EXIT_PIPE = 141
 EXIT_NOT_EXECUTABLE = 126
 EXIT_NOT_FOUND = 127
 TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
@@ -69,7 +74,8 @@ examples:
   bedrock-token --profile dev --expiry 15m --format json
   bedrock-token exec --region us-west-2 -- python my_agent.py
 
-exit status: 0 token printed, 1 no usable credentials, 2 bad usage or input
+exit status: 0 token printed, 1 no usable credentials, 2 bad usage or input,
+3 the output could not be written, 141 the reader of the output went away (quietly)
 """
 
 INSPECT_HELP = """\
@@ -89,7 +95,8 @@ examples:
   bedrock-token inspect "$AWS_BEARER_TOKEN_BEDROCK"
   bedrock-token --region us-east-1 | bedrock-token inspect --json
 
-exit status: 0 decoded (even if expired), 2 not a well-formed token
+exit status: 0 decoded (even if expired), 2 not a well-formed token,
+3 the output could not be written, 141 the reader of the output went away (quietly)
 """
 
 EXEC_HELP = """\
@@ -138,16 +145,19 @@ _FORMATS = ("token", "env", "json")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
 def parse_duration(text: str) -> int:
     """Seconds in ``900``, ``15m``, ``2h``, ``1h30m`` or ``90s``."""
     value = text.strip().lower()
-    if value.isdigit():
+    if value and _ASCII_DIGITS.issuperset(value):
         return int(value)
     total = 0
     number = ""
     seen = False
     for char in value:
-        if char.isdigit():
+        if char in _ASCII_DIGITS:
             number += char
         elif char in _UNITS and number:
             total += int(number) * _UNITS[char]
@@ -468,29 +478,20 @@ def main(
     *,
     credentials_provider: Any = None,
 ) -> int:
-    """Run the command; return the exit status.
+    """Run the command; return the exit status (the table in ``--help``).
 
     Programs embedding the command may pass ``credentials_provider`` (anything
-    with ``.load()``) instead of the default credential chain.
+    with ``.load()``) instead of the default credential chain.  What the
+    command prints is written to ``stdout`` at the end, in one place, so a
+    failure to write it is reported as exactly that (:data:`EXIT_OUTPUT`), and
+    a reader that went away ends the command quietly (:data:`EXIT_PIPE`).
     """
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
     args = list(sys.argv[1:] if argv is None else argv)
+    printed = _printed()
     try:
-        if args and args[0] == "inspect":
-            return _inspect(args[1:], out, stdin)
-        if args and args[0] == "exec":
-            return _exec(args[1:], out, err, credentials_provider)
-        opts = parse_args(args)
-        if "help" in opts:
-            out.write(HELP)
-            return EXIT_OK
-        if "version" in opts:
-            from ._version import __version__
-
-            out.write("%s %s\n" % (PROG, __version__))
-            return EXIT_OK
-        return _print_token(opts, out, err, credentials_provider)
+        status = _dispatch(args, printed, err, stdin, credentials_provider)
     except UsageError as exc:
         return _fail(err, EXIT_USAGE, str(exc))
     except InvalidParameterError as exc:
@@ -513,6 +514,69 @@ def main(
             "unexpected %s while getting credentials or a token (run with the "
             "Python API to see details)" % type(exc).__name__,
         )
+    text = printed.getvalue()
+    if text:
+        return _emit(out, text, err, status, is_stdout=stdout is None)
+    return status
+
+
+def _dispatch(
+    args: List[str], out: TextIO, err: TextIO, stdin: Optional[TextIO], provider: Any
+) -> int:
+    if args and args[0] == "inspect":
+        return _inspect(args[1:], out, stdin)
+    if args and args[0] == "exec":
+        return _exec(args[1:], out, err, provider)
+    opts = parse_args(args)
+    if "help" in opts:
+        out.write(HELP)
+        return EXIT_OK
+    if "version" in opts:
+        from ._version import __version__
+
+        out.write("%s %s\n" % (PROG, __version__))
+        return EXIT_OK
+    return _print_token(opts, out, err, provider)
+
+
+def _printed() -> Any:
+    """What the command prints, kept in memory until it has finished (a few lines at most)."""
+    import io
+
+    return io.StringIO()
+
+
+def _emit(out: Optional[TextIO], text: str, err: TextIO, status: int, *, is_stdout: bool) -> int:
+    """Write the command's output; a failure is reported as a failure to write."""
+    if out is None:  # started with standard output closed (``>&-``)
+        return _fail(err, EXIT_OUTPUT, "standard output is closed: nothing could be written")
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (``| head -c0``): end quietly, as other Unix tools
+        # do when SIGPIPE ends them, and keep Python's exit-time flush quiet too.
+        _drop_stdout(is_stdout)
+        return EXIT_PIPE
+    except (OSError, ValueError) as exc:  # ValueError: a closed file object
+        _drop_stdout(is_stdout)
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        return _fail(err, EXIT_OUTPUT, "cannot write to standard output: %s" % (reason,))
+    return status
+
+
+def _drop_stdout(is_stdout: bool) -> None:
+    """Point file descriptor 1 at the null device, so nothing is flushed again at exit."""
+    if not is_stdout:
+        return
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def run() -> int:

@@ -524,3 +524,60 @@ def test_verbose_names_the_credential_expiry_when_it_limits_the_token() -> None:
     assert btl._cli.main(["-r", "us-east-1"], out, err, credentials_provider=Expired()) == 1  # type: ignore[attr-defined]
     assert out.getvalue() == ""
     assert "expired at" in err.getvalue()
+
+
+# -- standard output that cannot be written ------------------------------------------
+
+
+def _run_shell(command: str, env: Dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``command`` in sh, with the console script as "$BT"."""
+    assert SCRIPT is not None
+    result = subprocess.run(
+        ["sh", "-c", command],
+        env=dict(env, BT=SCRIPT),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    _no_secrets(result)
+    return result
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("args", [[], ["--format", "json"], ["--version"], ["--help"]])
+def test_a_full_disk_is_reported_as_a_write_failure(env: Dict[str, str], args: List[str]) -> None:
+    result = _run_shell('"$BT" %s > /dev/full; echo "status $?" >&2' % " ".join(args), env)
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "status 3"
+    assert lines[:-1] == [
+        "bedrock-token: error: cannot write to standard output: No space left on device"
+    ]
+
+
+@pytest.mark.skipif(not POSIX, reason="needs sh and a pipe reader that exits first")
+def test_a_reader_that_went_away_ends_the_command_quietly(env: Dict[str, str]) -> None:
+    # The reader exits before anything is written: EPIPE, as for `| head -c0`.
+    result = _run_shell(
+        '{ sleep 0.3; "$BT"; echo "status $?" >&2; } | true',
+        env,
+    )
+    assert result.stderr.splitlines() == ["status 141"]
+
+
+@pytest.mark.skipif(not POSIX, reason="needs sh to close standard output")
+def test_a_closed_standard_output_is_reported_once(env: Dict[str, str]) -> None:
+    result = _run_shell('"$BT" >&-; echo "status $?" >&2', env)
+    assert result.stderr.splitlines() == [
+        "bedrock-token: error: standard output is closed: nothing could be written",
+        "status 3",
+    ]
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "٣h", "1h²m", "", " "])
+def test_non_ascii_digits_are_not_durations(env: Dict[str, str], text: str) -> None:
+    result = run(["--expiry", text], env)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("bedrock-token: error: --expiry: ")
+    assert "is not a duration" in line
+    assert result.stdout == ""
