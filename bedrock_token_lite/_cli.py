@@ -225,8 +225,34 @@ def parse_args(argv: Sequence[str]) -> Dict[str, str]:
     return found
 
 
+class _SourceFailed(Exception):
+    """A library error raised while getting credentials: exit 1, whatever its class."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(type(error).__name__)
+        self.error = error
+
+
+#: The longest error line the command writes (text from outside can be long).
+MAX_MESSAGE = 2000
+
+
+def one_line(message: str) -> str:
+    """``message`` as one line: lines joined with "; ", control characters escaped, bounded."""
+    text = ""
+    for line in message.splitlines():
+        line = line.strip()
+        if line:
+            text += ("" if not text else " " if text.endswith(":") else "; ") + line
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(text) > MAX_MESSAGE:
+        text = text[: MAX_MESSAGE - 3] + "..."
+    return text
+
+
 def _fail(stderr: TextIO, code: int, message: str) -> int:
-    stderr.write("%s: error: %s\n" % (PROG, message))
+    stderr.write("%s: error: %s\n" % (PROG, one_line(message)))
     stderr.flush()
     return code
 
@@ -257,7 +283,6 @@ def _issue(
     unless the expiry times are wanted (``times``, --verbose) or the
     credentials carry an expiry of their own to check.
     """
-    from ._common.credentials import Credentials
     from ._core import expiry_seconds
     from ._defaults import load_credentials, resolve_region, session_config
 
@@ -265,7 +290,26 @@ def _issue(
     profile = opts.get("profile")
     config = session_config(profile)  # one configuration for both: each file is read once
     region, source = resolve_region(opts.get("region"), config, how="--region us-east-1")
-    credentials = load_credentials(provider, config)
+    try:
+        # From here on an InvalidParameterError is a source's own check (an STS
+        # parameter, a region read from a profile, also when deferred credentials
+        # fetch on first use): the configuration is at fault, not the command line.
+        return _sign(opts, err, load_credentials(provider, config), region, source, expiry, times)
+    except InvalidParameterError as exc:
+        raise _SourceFailed(exc) from None
+
+
+def _sign(
+    opts: Mapping[str, str],
+    err: TextIO,
+    credentials: Any,
+    region: str,
+    source: str,
+    expiry: int,
+    times: bool,
+) -> Union[Issued, _Plain]:
+    from ._common.credentials import Credentials
+
     if (
         credentials.__class__ is Credentials
         and credentials.expiry is None
@@ -494,16 +538,12 @@ def main(
         status = _dispatch(args, printed, err, stdin, credentials_provider)
     except UsageError as exc:
         return _fail(err, EXIT_USAGE, str(exc))
-    except InvalidParameterError as exc:
-        return _fail(err, EXIT_USAGE, str(exc))
-    except ValueError as exc:
-        if isinstance(exc, BedrockTokenError):  # InvalidTokenError: bad input
-            return _fail(err, EXIT_USAGE, str(exc))
-        return _fail(err, EXIT_CREDENTIALS, "unexpected %s" % type(exc).__name__)
-    except CredentialsError as exc:
-        return _fail(err, EXIT_CREDENTIALS, str(exc))
+    except _SourceFailed as exc:
+        return _fail(err, EXIT_CREDENTIALS, str(exc.error))
     except BedrockTokenError as exc:
-        return _fail(err, EXIT_CREDENTIALS, str(exc))
+        return _fail(err, _exit_status(exc), str(exc))
+    except ValueError as exc:
+        return _fail(err, EXIT_CREDENTIALS, "unexpected %s" % type(exc).__name__)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
@@ -518,6 +558,22 @@ def main(
     if text:
         return _emit(out, text, err, status, is_stdout=stdout is None)
     return status
+
+
+def _exit_status(exc: BedrockTokenError) -> int:
+    """2 for what the command line got wrong (an argument, a token to inspect), else 1.
+
+    Configuration and source failures are 1 even when they are also
+    ``ValueError``s (a malformed config file, ``credential_process`` output
+    that is not JSON, a missing ``source_profile``).
+    """
+    from ._errors import ConfigurationError, InvalidTokenError
+
+    if isinstance(exc, ConfigurationError):
+        return EXIT_CREDENTIALS
+    if isinstance(exc, (InvalidTokenError, InvalidParameterError)):
+        return EXIT_USAGE
+    return EXIT_CREDENTIALS
 
 
 def _dispatch(

@@ -581,3 +581,66 @@ def test_non_ascii_digits_are_not_durations(env: Dict[str, str], text: str) -> N
     assert line.startswith("bedrock-token: error: --expiry: ")
     assert "is not a duration" in line
     assert result.stdout == ""
+
+
+# -- exit statuses: the same kind of problem, the same status ---------------------------
+
+
+def _profiles(env: Dict[str, str], config: str) -> Dict[str, str]:
+    home = Path(env["HOME"])
+    (home / "version2.py").write_text("print('{\"Version\": 2}')\n")
+    (home / "config").write_text(config.replace("{home}", str(home)))
+    env = dict(env, AWS_CONFIG_FILE=str(home / "config"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(name)
+    return env
+
+
+HELPER = "%s -c \"print('%s')\""
+
+
+@pytest.mark.parametrize(
+    ("config", "profile", "fragment"),
+    [
+        # a helper whose output is not JSON, and one with an unknown Version
+        (
+            "[profile p]\ncredential_process = " + HELPER % (sys.executable, "not json") + "\n",
+            "p",
+            "credential_process",
+        ),
+        (
+            "[profile p]\ncredential_process = %s {home}/version2.py\n" % sys.executable,
+            "p",
+            "Version",
+        ),
+        # a missing source_profile, and a missing profile
+        (
+            "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = gone\n",
+            "p",
+            "gone",
+        ),
+        ("[profile p]\n", "nosuch", "nosuch"),
+        # a config file that does not parse
+        ("[profile p\nregion = x\n", "p", "config"),
+        # an STS parameter the profile sets wrongly: checked before any request
+        (
+            "[profile src]\naws_access_key_id = AKIDSRC\naws_secret_access_key = s\n"
+            "[profile p]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = src\n"
+            "role_session_name = x\nregion = us-east-1\n",
+            "p",
+            "RoleSessionName",
+        ),
+    ],
+    ids=["not-json", "version-2", "no-source-profile", "no-profile", "bad-ini", "sts-param"],
+)
+def test_configuration_and_source_problems_exit_1_on_one_line(
+    env: Dict[str, str], config: str, profile: str, fragment: str
+) -> None:
+    env = _profiles(env, config)
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9/"  # never reached: checked first
+    result = run(["--profile", profile], env)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("bedrock-token: error: ")
+    assert fragment in line
