@@ -152,8 +152,13 @@ def _now(now: Optional[datetime]) -> datetime:
         raise InvalidParameterError(str(exc)) from None
 
 
-def _show(value: str, limit: int = 40) -> str:
-    return repr(value if len(value) <= limit else value[:limit] + "...")
+def _show(value: str) -> str:
+    """How a message refers to a value read from a token: by its length, never its text.
+
+    Any part of a malformed token may be a piece of its signature or session
+    token (a truncated or spliced token shifts its fields), so no value is quoted.
+    """
+    return "(%d characters, not shown)" % len(value)
 
 
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")

@@ -403,3 +403,50 @@ def test_every_botocore_vector_verifies_in_its_own_and_the_java_order() -> None:
             continue
         for token in (case["token"], reorder(case["token"], JAVA_ORDER)):
             assert btl.verify_token(token, credentials, now=now).expiry_seconds == case["expires"]
+
+
+# -- no part of a malformed token is quoted ------------------------------------------
+
+PLANTED = "PLANTEDsecret0123456789abcdef"
+
+
+def _forge(url: str) -> str:
+    import base64 as _b64
+
+    return "bedrock-api-key-" + _b64.b64encode(url.encode("ascii")).decode("ascii")
+
+
+def _with(name: str, value: str) -> str:
+    """Our token's URL with one parameter's value replaced by ``value``."""
+    import base64 as _b64
+
+    token = btl.generate_token(WITH_SESSION, "us-west-2", now=T0)
+    url = _b64.b64decode(token[len("bedrock-api-key-") :]).decode("ascii")
+    host, _, query = url.partition("/?")
+    pairs = [pair.partition("=") for pair in query.split("&")]
+    return _forge(
+        host + "/?" + "&".join(k + "=" + (value if k == name else v) for k, _, v in pairs)
+    )
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        _forge(PLANTED + "/?Action=CallWithBearerToken"),
+        _with("X-Amz-Date", PLANTED),
+        _with("X-Amz-Expires", PLANTED),
+        _with("Version", PLANTED),
+        _with("Action", PLANTED),
+        _with("X-Amz-Algorithm", PLANTED),
+        _with("X-Amz-Credential", "AKID%2F" + PLANTED + "%2Fus-west-2%2Fbedrock%2Faws4_request"),
+        _with("X-Amz-Credential", "AKID%2F20260101%2F" + PLANTED + "%21%2Fbedrock%2Faws4_request"),
+        _with("X-Amz-Signature", PLANTED),
+        _with("X-Amz-Security-Token", PLANTED + "%zz"),
+    ],
+    ids=lambda token: "forged",
+)
+def test_decode_errors_quote_nothing_from_the_token(token: str) -> None:
+    with pytest.raises(btl.InvalidTokenError) as info:
+        btl.decode_token(token)
+    for text in (str(info.value), repr(info.value)):
+        assert PLANTED[:8] not in text
