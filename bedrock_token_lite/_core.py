@@ -148,30 +148,37 @@ def sign_token(
     expires: int,
     amz_date: bytes,
 ) -> str:
-    """The token for already-validated inputs; ``amz_date`` is ``b"YYYYMMDDTHHMMSSZ"``."""
-    layout = _layouts.get((access_key, token, region, expires))
-    if layout is None:
-        layout = _layout(access_key, token, region, expires)
-    canonical_head, credential_tail, canonical_tail, url_head, url_tail, scope = layout
-    date = amz_date[:8]
-    sha256 = _sha256 or _load_primitives()
-    digest = sha256(
-        b"".join((canonical_head, date, credential_tail, amz_date, canonical_tail))
-    ).hexdigest()
-    mac = _signing_mac(access_key, secret_key, date, region).copy()
-    mac.update(b"".join((b"AWS4-HMAC-SHA256\n", amz_date, b"\n", date, scope, digest.encode())))
-    url = b"".join(
-        (
-            url_head,
-            date,
-            credential_tail,
-            amz_date,
-            url_tail,
-            mac.hexdigest().encode(),
-            b"&Version=1",
+    """The token for already-validated inputs; ``amz_date`` is ``b"YYYYMMDDTHHMMSSZ"``.
+
+    Raises :class:`InvalidParameterError` naming the credential field that is not
+    valid UTF-8 (never the encoder's error, whose ``repr`` holds the whole value).
+    """
+    try:
+        layout = _layouts.get((access_key, token, region, expires))
+        if layout is None:
+            layout = _layout(access_key, token, region, expires)
+        canonical_head, credential_tail, canonical_tail, url_head, url_tail, scope = layout
+        date = amz_date[:8]
+        sha256 = _sha256 or _load_primitives()
+        digest = sha256(
+            b"".join((canonical_head, date, credential_tail, amz_date, canonical_tail))
+        ).hexdigest()
+        mac = _signing_mac(access_key, secret_key, date, region).copy()
+        mac.update(b"".join((b"AWS4-HMAC-SHA256\n", amz_date, b"\n", date, scope, digest.encode())))
+        url = b"".join(
+            (
+                url_head,
+                date,
+                credential_tail,
+                amz_date,
+                url_tail,
+                mac.hexdigest().encode(),
+                b"&Version=1",
+            )
         )
-    )
-    return TOKEN_PREFIX + b2a_base64(url, newline=False).decode()
+        return TOKEN_PREFIX + b2a_base64(url, newline=False).decode()
+    except UnicodeEncodeError:
+        raise InvalidParameterError(str(sigv4.not_utf8(access_key, secret_key, token))) from None
 
 
 #: (access key, session token, region, expiry) -> the fixed parts of the

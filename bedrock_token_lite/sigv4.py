@@ -71,9 +71,11 @@ if TYPE_CHECKING:  # pragma: no cover
         Optional,
         Protocol,
         Tuple,
+        TypeVar,
         Union,
     )
 
+    F = TypeVar("F", bound=Callable[..., Any])
     Header = Tuple[str, str]
     HeadersInput = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
@@ -99,6 +101,7 @@ __all__ = [
     "cached_signing_key",
     "canonical_query_string",
     "credential_parts",
+    "not_utf8",
     "presign",
     "sign",
     "sha256_hex",
@@ -370,6 +373,53 @@ def credential_parts(credentials: Any) -> Tuple[str, str, Optional[str]]:
     return access_key, secret_key, token
 
 
+def not_utf8(access_key: str, secret_key: str, token: Optional[str]) -> ValueError:
+    """The error for values that cannot be signed because they are not valid UTF-8 text.
+
+    Names the first credential field at fault (lone surrogates: what undecodable
+    bytes in an environment variable become) and never quotes a value; when the
+    credentials are fine, another input (URL, header, body) is at fault.
+    """
+    for name, value in (("access_key", access_key), ("secret_key", secret_key), ("token", token)):
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return ValueError(
+                "credentials.%s is not valid UTF-8 text (it has lone surrogates, which is what "
+                "undecodable bytes in an environment variable become); set it again" % name
+            )
+    return ValueError(
+        "a value to sign (URL, header or body) is not valid UTF-8 text (it has lone "
+        "surrogates); pass text that encodes to UTF-8, or bytes for the body"
+    )
+
+
+def _utf8_guard(func: F) -> F:
+    """``func``, raising :func:`not_utf8`'s ``ValueError`` instead of a ``UnicodeEncodeError``.
+
+    The encoder's error would carry the whole offending string (a secret key,
+    a session token) in its ``object`` and in its ``repr``.
+    """
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UnicodeEncodeError:
+            try:
+                parts = credential_parts(kwargs.get("credentials"))
+            except (TypeError, AttributeError):
+                parts = ("", "", None)
+            raise not_utf8(*parts) from None
+
+    guarded.__name__ = func.__name__
+    guarded.__qualname__ = func.__qualname__
+    guarded.__doc__ = func.__doc__
+    guarded.__wrapped__ = func  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]
+
+
 # --------------------------------------------------------------------------
 # Canonical pieces
 # --------------------------------------------------------------------------
@@ -561,6 +611,7 @@ class Signed:
         return "Signed(url=<redacted>, headers=[%s], signature=<redacted>)" % names
 
 
+@_utf8_guard
 def sign(
     method: str,
     url: str,
@@ -653,6 +704,7 @@ def sign(
     return Signed(url, tuple(hdrs), canonical_request, string_to_sign, signature)
 
 
+@_utf8_guard
 def presign(
     method: str,
     url: str,
