@@ -331,6 +331,7 @@ class ClientError(CredentialsError, SourceError):
         status: int = 0,
         retry_attempts: Optional[int] = None,
         endpoint: str = "",
+        foreign_message: Optional[str] = None,
     ) -> None:
         retry_info = ""
         if retry_attempts is not None:
@@ -345,6 +346,8 @@ class ClientError(CredentialsError, SourceError):
         self.status = status
         self.retry_attempts = retry_attempts
         self.endpoint = endpoint
+        #: The server's own message, unredacted and unbounded, for programs (never shown).
+        self.foreign_message = message if foreign_message is None else foreign_message
 
 
 class ResponseParserError(CredentialsError, SourceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._common.redact import foreign_text, request_secrets
 from .._source_errors import ClientError, EndpointConnectionError, SSLError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -278,8 +279,13 @@ def send_with_retries(
         if 200 <= response.status < 300:
             return response
         # ResponseParserError: never retried
-        code, message = _generic_error(response) or parse_error(response)
-        retry, throttling = _retryable(mode, response.status, code, service, operation)
+        raw_code, raw_message = _generic_error(response) or parse_error(response)
+        # The answer may echo the request (its signature, session token, web identity
+        # token): the one redaction step, before anything reaches a message.
+        secrets = request_secrets(headers, body)
+        code = foreign_text(raw_code, secrets, limit=100)
+        message = foreign_text(raw_message, secrets)
+        retry, throttling = _retryable(mode, response.status, raw_code, service, operation)
         if retry and not last:
             cost = _THROTTLING_RETRY_COST if throttling else _RETRY_COST
             if mode != "standard" or quota >= cost:
@@ -298,4 +304,5 @@ def send_with_retries(
             status=response.status,
             retry_attempts=attempt - 1 if exhausted else None,
             endpoint=url.split("?", 1)[0],
+            foreign_message=raw_message,
         )
