@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as _AbcMapping
 
-from .._config.settings import CONFIG_VARIABLES
+from .._config.settings import lookup
 from .._errors import InvalidConfigError
 from .._source_errors import InvalidSTSRegionalEndpointsConfigError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Mapping, Optional, Tuple
+    from typing import Any, Mapping, Optional
+
+    from .._config.session import SessionConfig
 
 __all__ = ["ClientConfig"]
 
@@ -30,7 +32,8 @@ class ClientConfig:
     *session's* profile (``None``: ``default`` when it exists).  ``region``
     overrides the session region (botocore's ``_last_client_region_used``).
     Every setting's environment variables, profile key, default and
-    conversion come from ``CONFIG_VARIABLES``.
+    conversion come from ``CONFIG_VARIABLES``.  A credential source builds
+    one from its session with :meth:`for_session`.
     """
 
     def __init__(
@@ -46,6 +49,27 @@ class ClientConfig:
         self.profile_name = profile_name
         self._region = region
 
+    @classmethod
+    def for_session(
+        cls,
+        config: SessionConfig,
+        *,
+        profile_name: Optional[str] = None,
+        region: Optional[str] = None,
+    ) -> ClientConfig:
+        """The nested clients' settings of the session ``config``.
+
+        They read the session's environment, its merged configuration and the
+        *session's* profile (``profile_name`` overrides it), as botocore's
+        ``session.create_client`` does, whichever profile the source resolves.
+        """
+        return cls(
+            environ=config.environ,
+            full_config=config.full_config,
+            profile_name=config.profile_name if profile_name is None else profile_name,
+            region=region,
+        )
+
     @property
     def profile(self) -> Mapping[str, Any]:
         """The session profile's keys (empty when it does not exist)."""
@@ -53,25 +77,12 @@ class ClientConfig:
         section = profiles.get(self.profile_name or "default")
         return section if isinstance(section, _AbcMapping) else {}
 
-    def get(self, env_names: Tuple[str, ...], key: Optional[str], default: Any = None) -> Any:
-        """botocore's config-variable lookup: a *set* env var, then the profile key."""
-        for name in env_names:
-            if name in self.environ:
-                return self.environ[name]
-        if key is not None and key in self.profile:
-            return self.profile[key]
-        return default
-
     def variable(self, name: str, *, convert: bool = False) -> Any:
-        """:meth:`get` with the environment variables, key and default of ``CONFIG_VARIABLES``.
+        """A ``CONFIG_VARIABLES`` setting: a *set* env var, then the session profile's key.
 
-        ``convert`` applies the row's conversion to a value that is not ``None``.
+        ``convert`` applies the row's conversion to a found value.
         """
-        env_names, key, default, conversion = CONFIG_VARIABLES[name]
-        value = self.get(env_names, key, default)
-        if convert and value is not None and conversion is not None:
-            value = conversion(value)
-        return value
+        return lookup(name, self.environ, self.profile, convert=convert)
 
     @property
     def region(self) -> Optional[str]:

@@ -26,7 +26,7 @@ from .settings import CONFIG_VARIABLES, check_imds_endpoint, provider_profile_na
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Dict, Mapping, Optional, Tuple
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 __all__ = ["SessionConfig"]
 
@@ -44,6 +44,9 @@ class SessionConfig:
     wins over ``AWS_DEFAULT_PROFILE`` / ``AWS_PROFILE`` and makes
     :attr:`explicit_profile` true, which removes the environment provider
     from the chain.  The merged :attr:`full_config` is cached once it parses.
+
+    :meth:`for_provider` builds the configuration a credential provider sees
+    when it is constructed directly with botocore's keyword arguments.
     """
 
     def __init__(
@@ -63,12 +66,44 @@ class SessionConfig:
         #: read (one stat, at most one parse) once per configuration.
         self._files: Dict[Tuple[str, str], Any] = {}
         self._memo: Dict[str, Any] = {}
+        #: Set by :meth:`for_provider` only: the caller's ``load_config`` and choices.
+        self._loader: Optional[Callable[[], Mapping[str, Any]]] = None
+        self._provider_profile: Optional[str] = None
+        self._explicit: Optional[bool] = None
+
+    @classmethod
+    def for_provider(
+        cls,
+        load_config: Optional[Callable[[], Mapping[str, Any]]] = None,
+        *,
+        profile_name: Optional[str] = None,
+        environ: Optional[Mapping[str, str]] = None,
+        home: Optional[str] = None,
+        explicit_profile: bool = False,
+    ) -> SessionConfig:
+        """The session a provider built with botocore's keyword arguments stands for.
+
+        :meth:`load_config` calls ``load_config`` (``None``: no configuration,
+        ``{}``) every time, as botocore's providers do, and :attr:`full_config`
+        is what the last call returned (the nested clients' view of the
+        session).  :attr:`profile_name` is ``profile_name`` (else ``default``;
+        the environment is not consulted) and :attr:`explicit_profile` is
+        ``explicit_profile``.  Only these, :attr:`environ` and :attr:`home`
+        mean anything for such a configuration.
+        """
+        config = cls(environ=environ, home=home)
+        config._loader = _no_config if load_config is None else load_config
+        config._provider_profile = provider_profile_name(profile_name)
+        config._explicit = explicit_profile
+        return config
 
     # -- variables -----------------------------------------------------------------
 
     @property
     def explicit_profile(self) -> bool:
         """True when the profile name came from the caller, not from the environment."""
+        if self._explicit is not None:
+            return self._explicit
         return self._instance.get("profile") is not None
 
     @property
@@ -86,6 +121,8 @@ class SessionConfig:
 
         See :func:`provider_profile_name` for the empty-string rules.
         """
+        if self._provider_profile is not None:
+            return self._provider_profile
         return provider_profile_name(self.profile)
 
     def get_config_variable(self, name: str) -> Any:
@@ -145,6 +182,8 @@ class SessionConfig:
         every credentials-file section is a profile, merged over the config
         file's profile of the same name key by key (credentials file wins).
         """
+        if self._full_config is None and self._loader is not None:
+            self.load_config()
         if self._full_config is None:
             found = self._read("config", self.config_file)
             config = {"profiles": {}} if found is None else dict(found)
@@ -190,7 +229,14 @@ class SessionConfig:
         return self._read_or_raise("config", path)
 
     def load_config(self) -> Dict[str, Any]:
-        """A deep copy of :attr:`full_config`, the ``load_config`` callable providers get."""
+        """A deep copy of :attr:`full_config`, the ``load_config`` callable providers get.
+
+        For :meth:`for_provider`, the injected ``load_config()`` itself, called each time.
+        """
+        if self._loader is not None:
+            loaded: Dict[str, Any] = self._loader()  # type: ignore[assignment]
+            self._full_config = loaded
+            return loaded
         return copy_tree(self.full_config)
 
     def scoped_config(self) -> Dict[str, Any]:
@@ -270,3 +316,8 @@ class SessionConfig:
                 % (name, e, env_var, name)
             ) from None
         return value
+
+
+def _no_config() -> Dict[str, Any]:
+    """The configuration of a provider given no ``load_config``: nothing configured."""
+    return {}

@@ -6,7 +6,7 @@ import os
 
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
-from .._config.settings import provider_profile_name
+from .._config.session import SessionConfig
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .context import SourceContext
 
 __all__ = [
     "CREDENTIAL_SOURCES",
@@ -159,6 +160,8 @@ class AssumeRoleProvider:
     * ``mfa_prompter(prompt)`` returns the MFA code; by default it asks on the
       terminal and fails clearly without one.
     * ``sts_region`` overrides the session region for the STS client.
+
+    The chain builds it with :meth:`from_context`.
     """
 
     METHOD = "assume-role"
@@ -180,34 +183,61 @@ class AssumeRoleProvider:
         transport: Optional[Transport] = None,
         sleep: Optional[Sleep] = None,
     ) -> None:
-        self._load_config = load_config
-        self._profile_name = provider_profile_name(profile_name)
-        self._environ = environ
-        self._home = home
-        self._explicit_profile = explicit_profile
+        config = SessionConfig.for_provider(
+            load_config,
+            profile_name=profile_name,
+            environ=environ,
+            home=home,
+            explicit_profile=explicit_profile,
+        )
+        self._setup(config, source_chain, credential_sourcer, cache, mfa_prompter, sts_region)
+        self._clock: Clock = clock or utc_now
+        self._transport = transport
+        self._sleep = sleep
+
+    @classmethod
+    def from_context(
+        cls,
+        ctx: SourceContext,
+        *,
+        source_chain: Optional[Callable[[str], Any]] = None,
+        credential_sourcer: Optional[Callable[[str], Any]] = None,
+    ) -> AssumeRoleProvider:
+        """The provider of the session profile of ``ctx``, as the chain builds it."""
+        provider = cls.__new__(cls)
+        provider._setup(ctx.config, source_chain, credential_sourcer, ctx.cache, None, None)
+        provider._clock = ctx.clock or utc_now
+        provider._transport = ctx.transport
+        provider._sleep = ctx.sleep
+        return provider
+
+    def _setup(
+        self,
+        config: SessionConfig,
+        source_chain: Optional[Callable[[str], Any]],
+        credential_sourcer: Optional[Callable[[str], Any]],
+        cache: Optional[MutableMapping[str, Any]],
+        mfa_prompter: Optional[Prompter],
+        sts_region: Optional[str],
+    ) -> None:
+        #: The session: its environment, its profile (the one resolved) and ``load_config``.
+        self._config = config
+        self._profile_name = config.profile_name
         self._source_chain = source_chain
         self._credential_sourcer = credential_sourcer
         self.cache: MutableMapping[str, Any] = {} if cache is None else cache
         self._prompter = mfa_prompter or default_mfa_prompter
         self._sts_region = sts_region
-        self._clock: Clock = clock or utc_now
-        self._transport = transport
-        self._sleep = sleep
 
     def load(self) -> Optional[DeferredRefreshableCredentials]:
-        config = self._load_config()
+        config = self._config.load_config()
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
         if not _has_assume_role_config(profile):
             return None
         from .._aws.client import ClientConfig
 
-        client_config = ClientConfig(
-            environ=self._environ,
-            full_config=config,
-            profile_name=self._profile_name,
-            region=self._sts_region,
-        )
+        client_config = ClientConfig.for_session(self._config, region=self._sts_region)
         visited = [self._profile_name]
         return self._assume(self._profile_name, profiles, visited, client_config)
 
@@ -326,7 +356,7 @@ class AssumeRoleProvider:
         elif credential_source == "Environment":
             from .env import EnvProvider
 
-            credentials = EnvProvider(self._environ).load()
+            credentials = EnvProvider(self._config.environ).load()
         else:
             raise InvalidConfigError(
                 'The credential_source "%s" is specified in profile "%s", but no source '

@@ -12,8 +12,12 @@ role, web identity, SSO, shared credentials file, login, credential_process,
 config file, legacy EC2 credential file, boto2 config, container, instance
 metadata.  Each row is a plain factory that imports its source's module when
 the chain reaches it (so environment credentials never load the file or
-network code) and gives the source what it reads from one
-:class:`~.context.SourceContext`.
+network code) and builds the source with ``from_context``: the one
+:class:`~.context.SourceContext` of the resolution (the session
+configuration, cache, clock, sleep, transport) plus only what is specific to
+that use: the profile of a ``source_profile`` sub-chain, and assume role's
+``source_chain`` / ``credential_sourcer`` callbacks.  The configuration is
+never split into keyword arguments: each source reads it from the context.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from .context import SourceContext
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+    from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
     from .._config.session import SessionConfig
 
@@ -77,57 +81,36 @@ class _Deferred:
 
 # -- the sources, one lazy factory each ------------------------------------------------
 #
-# Each factory imports its source's module only when called and passes the source
-# exactly what it reads; the public constructors keep botocore's keyword arguments.
-
-
-def _profile_kwargs(ctx: SourceContext, profile_name: Optional[str] = None) -> Dict[str, Any]:
-    """The botocore keyword arguments of a source that reads profiles."""
-    config = ctx.config
-    return {
-        "profile_name": config.profile_name if profile_name is None else profile_name,
-        "load_config": config.load_config,
-        "environ": config.environ,
-        "home": config.home,
-        "explicit_profile": config.explicit_profile,
-    }
+# Each factory imports its source's module only when called and hands the source the
+# context; ``profile_name`` is given only inside a source-profile sub-chain.
 
 
 def _env(ctx: SourceContext) -> Any:
     from .env import EnvProvider
 
-    return EnvProvider(environ=ctx.config.environ)
+    return EnvProvider.from_context(ctx)
 
 
 def _assume_role(ctx: SourceContext) -> Any:
     from .assume_role import AssumeRoleProvider
 
-    return AssumeRoleProvider(
-        **_profile_kwargs(ctx),
+    return AssumeRoleProvider.from_context(
+        ctx,
         source_chain=lambda name: _source_chain(ctx, name),
         credential_sourcer=lambda name: _credential_sourcer(ctx, name),
-        cache=ctx.cache,
-        **ctx.hooks(),
     )
 
 
 def _web_identity(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .web_identity import AssumeRoleWithWebIdentityProvider
 
-    kwargs = _profile_kwargs(ctx, profile_name)
-    if profile_name is not None:  # inside a source chain: never the environment's settings
-        kwargs["explicit_profile"] = True
-        kwargs["session_profile_name"] = ctx.config.profile_name
-    return AssumeRoleWithWebIdentityProvider(**kwargs, cache=ctx.cache, **ctx.hooks())
+    return AssumeRoleWithWebIdentityProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _sso(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .sso import SSOProvider
 
-    kwargs = _profile_kwargs(ctx, profile_name)
-    if profile_name is not None:
-        kwargs["session_profile_name"] = ctx.config.profile_name
-    return SSOProvider(**kwargs, cache=ctx.cache, **ctx.hooks())
+    return SSOProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _has_sso_keys(ctx: SourceContext) -> bool:
@@ -141,68 +124,49 @@ def _has_sso_keys(ctx: SourceContext) -> bool:
 def _shared_credentials(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .files import SharedCredentialProvider
 
-    config = ctx.config
-    return SharedCredentialProvider(
-        config.credentials_file,
-        config.profile_name if profile_name is None else profile_name,
-        environ=config.environ,
-        home=config.home,
-        reader=config.read_raw,
-    )
+    return SharedCredentialProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _login(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .login import LoginProvider
 
-    return LoginProvider(**_profile_kwargs(ctx, profile_name))
+    return LoginProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _process(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .process import ProcessProvider
 
-    config = ctx.config
-    return ProcessProvider(
-        profile_name=config.profile_name if profile_name is None else profile_name,
-        load_config=config.load_config,
-        environ=config.environ,
-    )
+    return ProcessProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _config_file(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     from .files import ConfigProvider
 
-    config = ctx.config
-    return ConfigProvider(
-        config.config_file,
-        config.profile_name if profile_name is None else profile_name,
-        environ=config.environ,
-        home=config.home,
-        reader=config.read_config,
-    )
+    return ConfigProvider.from_context(ctx, profile_name=profile_name)
 
 
 def _ec2_file(ctx: SourceContext) -> Any:
     from .files import OriginalEC2Provider
 
-    return OriginalEC2Provider(ctx.config.environ, home=ctx.config.home)
+    return OriginalEC2Provider.from_context(ctx)
 
 
 def _boto(ctx: SourceContext) -> Any:
     from .files import BotoProvider
 
-    return BotoProvider(ctx.config.environ, home=ctx.config.home)
+    return BotoProvider.from_context(ctx)
 
 
 def _container(ctx: SourceContext) -> Any:
     from .container import ContainerProvider
 
-    return ContainerProvider(**_profile_kwargs(ctx))
+    return ContainerProvider.from_context(ctx)
 
 
 def _imds(ctx: SourceContext) -> Any:
     from .imds import InstanceMetadataProvider
 
-    return InstanceMetadataProvider(**_profile_kwargs(ctx))
+    return InstanceMetadataProvider.from_context(ctx)
 
 
 if TYPE_CHECKING:  # pragma: no cover

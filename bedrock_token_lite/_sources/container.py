@@ -16,13 +16,13 @@ botocore's ``ContainerProvider`` (spec section 15):
 
 from __future__ import annotations
 
-import os
 import time
 
 from .._aws import http as _http
 from .._common.credentials import Credentials
 from .._common.dt import datetime
 from .._common.refresh import RefreshableCredentials
+from .._config.session import SessionConfig
 from .._errors import CredentialRetrievalError, ExpiryParseError
 from .._source_errors import (
     AuthTokenFileNotFoundError,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
     from .._common.clock import Clock, Sleep
+    from .context import SourceContext
 
 __all__ = ["ContainerProvider", "parse_expiry"]
 
@@ -70,8 +71,10 @@ class ContainerProvider:
     fetches at once and returns :class:`RefreshableCredentials`, or raises
     (a failure does not fall through to the next provider).
 
-    The chain passes ``profile_name``, ``load_config``, ``home`` and
-    ``explicit_profile``; the container provider reads none of them.  Test
+    ``profile_name``, ``load_config``, ``home`` and ``explicit_profile`` are
+    accepted as botocore's are; the container provider reads none of them.
+    The chain builds it with :meth:`from_context` (it reads the session's
+    environment).  Test
     seams: ``relative_base`` (the address ``RELATIVE_URI`` is appended to),
     ``sleep`` and ``retry_pause`` (the pause after a failed attempt),
     ``timeout``, ``attempts`` and ``clock``.
@@ -96,17 +99,35 @@ class ContainerProvider:
         clock: Optional[Clock] = None,
         max_bytes: int = METADATA_MAX_BYTES,
     ) -> None:
-        self._environ = environ
+        config = SessionConfig.for_provider(
+            load_config,
+            profile_name=profile_name,
+            environ=environ,
+            home=home,
+            explicit_profile=explicit_profile,
+        )
+        self._setup(config, sleep, clock)
         self._relative_base = relative_base
         self._timeout = timeout
         self._attempts = attempts
         self._retry_pause = retry_pause
-        self._sleep = sleep
-        self._clock = clock
         self._max_bytes = max_bytes
 
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> ContainerProvider:
+        """The chain's provider (its defaults, the context's clock and sleep)."""
+        provider = cls()
+        provider._setup(ctx.config, ctx.sleep or provider._sleep, ctx.clock)
+        return provider
+
+    def _setup(self, config: SessionConfig, sleep: Sleep, clock: Optional[Clock]) -> None:
+        #: The session; only its environment is read.
+        self._config = config
+        self._sleep = sleep
+        self._clock = clock
+
     def _env(self) -> Mapping[str, str]:
-        return os.environ if self._environ is None else self._environ
+        return self._config.environ
 
     def url(self) -> Optional[str]:
         """The URL credentials would be fetched from, or ``None`` when not configured."""

@@ -1,10 +1,23 @@
 """What every credential source may use besides its own settings (smithy-rs' ``ProviderConfig``).
 
-The chain builds one :class:`SourceContext` per resolution and hands it to
-each source it reaches: the session configuration (built once at the public
-entry point), the cache of assumed-role and SSO credentials shared by the
-sources of one resolver (as botocore's ``JSONFileCache``-less default), and
-the clock, sleep and transport hooks that tests replace.
+The chain builds one :class:`SourceContext` per resolution: the session
+configuration (one :class:`~.._config.session.SessionConfig`, built once at
+the public entry point), the cache of assumed-role and SSO credentials shared
+by the sources of one resolver (as botocore's ``JSONFileCache``-less
+default), and the clock, sleep and transport hooks that tests replace.
+
+The wiring, one scheme for every source: each source class has a
+``from_context(ctx, ...)`` classmethod, and the chain builds it with the
+context itself plus only what is specific to that use (the profile of a
+``source_profile`` sub-chain; assume role's ``source_chain`` and
+``credential_sourcer`` callbacks).  The source keeps ``ctx.config`` as its
+one view of the configuration: it reads the environment, home, profile name,
+explicit flag and ``load_config()`` from it, and gives it to
+:meth:`~.._aws.client.ClientConfig.for_session` for its nested clients.  The
+public constructors keep botocore's keyword arguments (``profile_name``,
+``load_config``, ``environ``, ``home``, ``explicit_profile``, ...) and turn
+them once into the same kind of object with
+:meth:`~.._config.session.SessionConfig.for_provider`.
 """
 
 from __future__ import annotations
@@ -43,8 +56,3 @@ class SourceContext:
         self.clock = clock
         self.sleep = sleep
         self.transport = transport
-
-    def hooks(self) -> Dict[str, Any]:
-        """The hooks that are set, as keyword arguments for a network source."""
-        found = {"clock": self.clock, "sleep": self.sleep, "transport": self.transport}
-        return {name: value for name, value in found.items() if value is not None}

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
 
     from .._common.refresh import RefreshableCredentials
+    from .context import SourceContext
 
 __all__ = ["EnvProvider"]
 
@@ -55,6 +56,11 @@ class EnvProvider:
     ) -> None:
         self._environ = environ
         self._clock = clock
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> EnvProvider:
+        """The chain's provider: the session's environment."""
+        return cls(ctx.config.environ, clock=ctx.clock)
 
     def load(self) -> Optional[Union[Credentials, RefreshableCredentials]]:
         env = self._env()

@@ -29,6 +29,8 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, List, Mapping, Optional
 
+    from .context import SourceContext
+
 __all__ = [
     "BotoProvider",
     "ConfigProvider",
@@ -188,6 +190,23 @@ class SharedCredentialProvider:
             CREDENTIALS_FILE, creds_filename, profile_name, environ, home, reader
         )
 
+    @classmethod
+    def from_context(
+        cls, ctx: SourceContext, *, profile_name: Optional[str] = None
+    ) -> SharedCredentialProvider:
+        """The chain's provider: the session profile, or ``profile_name`` (a ``source_profile``).
+
+        The file is the session's, read once per session.
+        """
+        config = ctx.config
+        return cls(
+            config.credentials_file,
+            config.profile_name if profile_name is None else profile_name,
+            environ=config.environ,
+            home=config.home,
+            reader=config.read_raw,
+        )
+
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
@@ -218,6 +237,20 @@ class ConfigProvider:
     ) -> None:
         self._keys = _ProfileKeys(CONFIG_FILE, config_filename, profile_name, environ, home, reader)
 
+    @classmethod
+    def from_context(
+        cls, ctx: SourceContext, *, profile_name: Optional[str] = None
+    ) -> ConfigProvider:
+        """The chain's provider, like :meth:`SharedCredentialProvider.from_context`."""
+        config = ctx.config
+        return cls(
+            config.config_file,
+            config.profile_name if profile_name is None else profile_name,
+            environ=config.environ,
+            home=config.home,
+            reader=config.read_config,
+        )
+
     @property
     def source(self) -> str:
         """Where this provider looks, for error messages."""
@@ -245,6 +278,11 @@ class OriginalEC2Provider:
     ) -> None:
         self._environ = os.environ if environ is None else environ
         self._home = home
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> OriginalEC2Provider:
+        """The chain's provider: the session's environment and home."""
+        return cls(ctx.config.environ, home=ctx.config.home)
 
     @property
     def source(self) -> str:
@@ -298,6 +336,11 @@ class BotoProvider:
         self._environ = os.environ if environ is None else environ
         self._home = home
         self._etc_path = etc_path
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> BotoProvider:
+        """The chain's provider: the session's environment and home."""
+        return cls(ctx.config.environ, home=ctx.config.home)
 
     def _candidates(self) -> List[str]:
         if "BOTO_CONFIG" in self._environ:

@@ -11,19 +11,17 @@ algorithm again.
 
 from __future__ import annotations
 
-import os
-
 from .._aws import http as _http
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import RefreshableCredentials
+from .._config.session import SessionConfig
 from .._config.settings import (
     CONFIG_VARIABLES,
     check_imds_endpoint,
     ensure_boolean,
     lookup,
-    provider_profile_name,
 )
 from .._errors import (
     CredentialRetrievalError,
@@ -46,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Mapping, Optional
 
     from .._common.clock import Clock
+    from .context import SourceContext
 
 __all__ = ["InstanceMetadataProvider"]
 
@@ -91,7 +90,8 @@ class InstanceMetadataProvider:
     ``default``).  A missing profile reads as empty here: reporting
     ``ProfileNotFound`` is the chain's job.  Test seams: ``clock``,
     ``jitter`` (seconds added to the extension window, default
-    ``random.randint(120, 600)``), ``user_agent``, ``max_bytes``.
+    ``random.randint(120, 600)``), ``user_agent``, ``max_bytes``.  The chain
+    builds it with :meth:`from_context`.
     """
 
     METHOD = "iam-role"
@@ -110,10 +110,34 @@ class InstanceMetadataProvider:
         user_agent: Optional[str] = None,
         max_bytes: int = METADATA_MAX_BYTES,
     ) -> None:
-        env = os.environ if environ is None else environ
-        self._env_snapshot: Dict[str, str] = dict(env)
-        self._profile_name = provider_profile_name(profile_name)
-        self._load_config = load_config
+        config = SessionConfig.for_provider(
+            load_config,
+            profile_name=profile_name,
+            environ=environ,
+            home=home,
+            explicit_profile=explicit_profile,
+        )
+        self._setup(config, clock, jitter, user_agent, max_bytes)
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext) -> InstanceMetadataProvider:
+        """The chain's provider: the session profile's settings, read now as botocore does."""
+        provider = cls.__new__(cls)
+        provider._setup(ctx.config, ctx.clock, None, None, METADATA_MAX_BYTES)
+        return provider
+
+    def _setup(
+        self,
+        config: SessionConfig,
+        clock: Optional[Clock],
+        jitter: Optional[Callable[[], int]],
+        user_agent: Optional[str],
+        max_bytes: int,
+    ) -> None:
+        #: The session: its environment (copied once), profile name and ``load_config``.
+        self._config = config
+        self._env_snapshot: Dict[str, str] = dict(config.environ)
+        self._profile_name = config.profile_name
         self._profile: Optional[Mapping[str, Any]] = None
         self._clock: Clock = clock or utc_now
         self._jitter = jitter
@@ -143,10 +167,8 @@ class InstanceMetadataProvider:
 
     def _profile_config(self) -> Mapping[str, Any]:
         if self._profile is None:
-            profile: Any = {}
-            if self._load_config is not None:
-                profiles = self._load_config().get("profiles") or {}
-                profile = profiles.get(self._profile_name) or {}
+            profiles = self._config.load_config().get("profiles") or {}
+            profile: Any = profiles.get(self._profile_name) or {}
             self._profile = profile if isinstance(profile, dict) else {}
         return self._profile
 

@@ -9,12 +9,15 @@ it stops the chain with :class:`MissingDependencyError`.
 
 from __future__ import annotations
 
+from .._config.session import SessionConfig
 from .._config.settings import provider_profile_name
 from .._source_errors import MissingDependencyError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Mapping, Optional
+
+    from .context import SourceContext
 
 __all__ = ["LoginProvider"]
 
@@ -33,7 +36,7 @@ class LoginProvider:
 
     ``load()`` returns ``None`` unless the profile has ``login_session``, and
     then raises :class:`MissingDependencyError`, which stops the chain as in
-    botocore.
+    botocore.  The chain builds it with :meth:`from_context`.
     """
 
     METHOD = "login"
@@ -47,11 +50,34 @@ class LoginProvider:
         home: Optional[str] = None,
         explicit_profile: bool = False,
     ) -> None:
-        self._load_config = load_config
-        self._profile_name = provider_profile_name(profile_name)
+        self._setup(
+            SessionConfig.for_provider(
+                load_config,
+                profile_name=profile_name,
+                environ=environ,
+                home=home,
+                explicit_profile=explicit_profile,
+            ),
+            None,
+        )
+
+    @classmethod
+    def from_context(
+        cls, ctx: SourceContext, *, profile_name: Optional[str] = None
+    ) -> LoginProvider:
+        """The chain's provider: of the session profile, or of a ``source_profile``."""
+        provider = cls.__new__(cls)
+        provider._setup(ctx.config, profile_name)
+        return provider
+
+    def _setup(self, config: SessionConfig, profile_name: Optional[str]) -> None:
+        self._config = config
+        self._profile_name = (
+            config.profile_name if profile_name is None else provider_profile_name(profile_name)
+        )
 
     def load(self) -> None:
-        profiles = self._load_config().get("profiles") or {}
+        profiles = self._config.load_config().get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
         if "login_session" not in profile:
             return None

@@ -24,6 +24,7 @@ import os
 from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
+from .._config.session import SessionConfig
 from .._config.settings import provider_profile_name
 from .._errors import InvalidParameterError, NaiveExpiryError
 from .._source_errors import (
@@ -44,6 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
+
+    from .context import SourceContext
 
 __all__ = ["DEFAULT_PROCESS_TIMEOUT", "ProcessProvider", "run_process"]
 
@@ -114,6 +117,10 @@ class ProcessProvider:
     ``load()`` returns ``None`` when the profile has no ``credential_process``,
     otherwise runs it at once and returns :class:`Credentials`, or
     :class:`RefreshableCredentials` when the output has an ``Expiration``.
+
+    The chain builds it with :meth:`from_context`: the session's
+    ``load_config`` and environment (given to the helper), the session
+    profile or a ``source_profile``.
     """
 
     METHOD = "custom-process"
@@ -138,10 +145,39 @@ class ProcessProvider:
         env = os.environ if environ is None else environ
         if profile_name is None:
             profile_name = provider_profile_name(None, env, skip_empty=True)
+        if load_config is None:
+            # The shared config/credentials files, as the credential chain reads them.
+            config = SessionConfig(environ=environ)
+        else:
+            config = SessionConfig.for_provider(load_config, environ=environ)
+        self._setup(config, profile_name, environ is None, runner, timeout, clock)
+
+    @classmethod
+    def from_context(
+        cls, ctx: SourceContext, *, profile_name: Optional[str] = None
+    ) -> ProcessProvider:
+        """The chain's provider: of the session profile, or of a ``source_profile``."""
+        config = ctx.config
+        name = config.profile_name if profile_name is None else profile_name
+        provider = cls.__new__(cls)
+        provider._setup(config, name, False, None, DEFAULT_PROCESS_TIMEOUT, None)
+        return provider
+
+    def _setup(
+        self,
+        config: SessionConfig,
+        profile_name: str,
+        inherit_environ: bool,
+        runner: Optional[Runner],
+        timeout: Optional[float],
+        clock: Optional[Callable[[], datetime]],
+    ) -> None:
+        #: The session: ``load_config`` (called once, on first load) and the environment.
+        self._config = config
         self.profile_name = profile_name
-        self._load_config = load_config
         self._loaded_config: Optional[Mapping[str, Any]] = None
-        self._environ = environ
+        #: True: the helper inherits this process's environment (no ``environ`` given).
+        self._inherit_environ = inherit_environ
         self._runner: Runner = runner or run_process
         self.timeout = timeout
         self._clock = clock
@@ -163,12 +199,7 @@ class ProcessProvider:
         return "credential_process of profile %s" % (self.profile_name,)
 
     def _read_config(self) -> Mapping[str, Any]:
-        if self._load_config is not None:
-            return self._load_config()
-        # The shared config/credentials files, as the credential chain reads them.
-        from .._config.session import SessionConfig
-
-        loaded: Mapping[str, Any] = SessionConfig(environ=self._environ).full_config
+        loaded: Mapping[str, Any] = self._config.load_config()
         return loaded
 
     # -- loading -------------------------------------------------------------
@@ -232,7 +263,7 @@ class ProcessProvider:
 
     def _run(self, command: Any) -> Dict[str, Any]:
         argv = self._argv(command)
-        env = None if self._environ is None else dict(self._environ)
+        env = None if self._inherit_environ else dict(self._config.environ)
         program = argv[0]
         try:
             returncode, stdout, stderr = self._runner(argv, env, self.timeout)

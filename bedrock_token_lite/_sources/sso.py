@@ -19,6 +19,7 @@ from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
+from .._config.session import SessionConfig
 from .._config.settings import provider_profile_name
 from .._errors import InvalidConfigError
 from .._source_errors import (
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
+    from .context import SourceContext
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
 
@@ -127,6 +129,10 @@ class SSOProvider:
     credentials.  On first use the token is read from
     ``<home>/.aws/sso/cache`` (``token_cache_dir`` overrides) and
     ``GetRoleCredentials`` is called on the portal of ``sso_region``.
+
+    ``session_profile_name`` names the profile whose client settings the SSO
+    and SSO-OIDC calls use (default: ``profile_name``).  The chain builds it
+    with :meth:`from_context`.
     """
 
     METHOD = "sso"
@@ -146,26 +152,55 @@ class SSOProvider:
         transport: Optional[Transport] = None,
         sleep: Optional[Sleep] = None,
     ) -> None:
-        self._load_config = load_config
-        self._profile_name = provider_profile_name(profile_name)
-        self._environ = environ
-        self._home = home
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
-        self._session_profile = session_profile_name or self._profile_name
-        self._token_cache_dir = token_cache_dir
+        own = provider_profile_name(profile_name)
+        config = SessionConfig.for_provider(
+            load_config,
+            profile_name=session_profile_name or own,
+            environ=environ,
+            home=home,
+            explicit_profile=explicit_profile,
+        )
+        self._setup(config, own, cache, token_cache_dir)
         self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
+
+    @classmethod
+    def from_context(cls, ctx: SourceContext, *, profile_name: Optional[str] = None) -> SSOProvider:
+        """The chain's provider: of the session profile, or of a ``source_profile``."""
+        provider = cls.__new__(cls)
+        own = None if profile_name is None else provider_profile_name(profile_name)
+        provider._setup(ctx.config, own, ctx.cache, None)
+        provider._clock = ctx.clock or utc_now
+        provider._transport = ctx.transport
+        provider._sleep = ctx.sleep
+        return provider
+
+    def _setup(
+        self,
+        config: SessionConfig,
+        profile_name: Optional[str],
+        cache: Optional[MutableMapping[str, Any]],
+        token_cache_dir: Optional[str],
+    ) -> None:
+        #: The session: its profile is the one the SSO clients' settings come from.
+        self._config = config
+        #: The profile resolved: the session's, or a source profile's.
+        self._profile_name = config.profile_name if profile_name is None else profile_name
+        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self._token_cache_dir = token_cache_dir
 
     @property
     def token_cache_dir(self) -> str:
         if self._token_cache_dir is not None:
             return self._token_cache_dir
-        home = self._home if self._home is not None else os.path.expanduser("~")
+        home = self._config.home
+        if home is None:
+            home = os.path.expanduser("~")
         return os.path.join(home, ".aws", "sso", "cache")
 
     def load(self) -> Optional[DeferredRefreshableCredentials]:
-        config = self._load_config()
+        config = self._config.load_config()
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
         if not has_sso_keys(profile):
@@ -178,9 +213,7 @@ class SSOProvider:
                 'The profile "%s" is configured to use SSO but is missing required '
                 "configuration: %s" % (self._profile_name, ", ".join(missing))
             )
-        client_config = ClientConfig(
-            environ=self._environ, full_config=config, profile_name=self._session_profile
-        )
+        client_config = ClientConfig.for_session(self._config)
         role_name = str(resolved["sso_role_name"])
         account_id = str(resolved["sso_account_id"])
         start_url = str(resolved["sso_start_url"])
@@ -241,7 +274,7 @@ class SSOProvider:
     ) -> Callable[[], str]:
         """botocore's ``SSOTokenProvider``: validated against the sso-session section itself."""
         profiles = config.get("profiles") or {}
-        owner = self._session_profile
+        owner = self._config.profile_name
         if "sso_session" not in profiles.get(owner, {}):
             owner = self._profile_name
         session_name = profiles.get(owner, {}).get("sso_session")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 from .._common.clock import utc_now
 from .._common.credentials import Credentials
+from .._config.session import SessionConfig
 from .._config.settings import lookup, provider_profile_name
 from .._errors import InvalidConfigError
 from .assume_role import CachedFetcher, assume_role_cache_key
@@ -19,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .context import SourceContext
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
 
@@ -43,7 +43,8 @@ class AssumeRoleWithWebIdentityProvider:
 
     ``session_profile_name`` names the profile whose client settings
     (endpoint, region, retries) the STS call uses when this provider serves
-    a ``source_profile``; it defaults to ``profile_name``.
+    a ``source_profile``; it defaults to ``profile_name``.  The chain builds
+    it with :meth:`from_context`.
     """
 
     METHOD = "assume-role-with-web-identity"
@@ -63,21 +64,59 @@ class AssumeRoleWithWebIdentityProvider:
         transport: Optional[Transport] = None,
         sleep: Optional[Sleep] = None,
     ) -> None:
-        self._load_config = load_config
-        self._profile_name = provider_profile_name(profile_name)
-        self._environ = environ
-        self._home = home
-        self._disable_env = explicit_profile
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
-        self._sts_region = sts_region
-        self._session_profile = session_profile_name or self._profile_name
+        # The session: its profile is the one the STS client's settings come from.
+        config = SessionConfig.for_provider(
+            load_config,
+            profile_name=session_profile_name or provider_profile_name(profile_name),
+            environ=environ,
+            home=home,
+            explicit_profile=explicit_profile,
+        )
+        self._setup(
+            config, provider_profile_name(profile_name), explicit_profile, cache, sts_region
+        )
         self._clock: Clock = clock or utc_now
         self._transport = transport
         self._sleep = sleep
 
+    @classmethod
+    def from_context(
+        cls, ctx: SourceContext, *, profile_name: Optional[str] = None
+    ) -> AssumeRoleWithWebIdentityProvider:
+        """The chain's provider: of the session profile, or of a ``source_profile``.
+
+        With ``profile_name`` (a source-profile sub-chain) the environment's
+        settings are ignored, as botocore's profile provider builder does.
+        """
+        config = ctx.config
+        disable_env = config.explicit_profile if profile_name is None else True
+        provider = cls.__new__(cls)
+        provider._setup(config, profile_name, disable_env, ctx.cache, None)
+        provider._clock = ctx.clock or utc_now
+        provider._transport = ctx.transport
+        provider._sleep = ctx.sleep
+        return provider
+
+    def _setup(
+        self,
+        config: SessionConfig,
+        profile_name: Optional[str],
+        disable_env: bool,
+        cache: Optional[MutableMapping[str, Any]],
+        sts_region: Optional[str],
+    ) -> None:
+        self._config = config
+        #: The profile resolved: the session's, or a source profile's.
+        self._profile_name = (
+            config.profile_name if profile_name is None else provider_profile_name(profile_name)
+        )
+        self._disable_env = disable_env
+        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self._sts_region = sts_region
+
     def load(self) -> Optional[DeferredRefreshableCredentials]:
-        config = self._load_config()
-        environ = os.environ if self._environ is None else self._environ
+        config = self._config.load_config()
+        environ = self._config.environ
         profiles = config.get("profiles") or {}
         profile = profiles.get(self._profile_name, {})
 
@@ -110,12 +149,7 @@ class AssumeRoleWithWebIdentityProvider:
         from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
 
-        client_config = ClientConfig(
-            environ=self._environ,
-            full_config=config,
-            profile_name=self._session_profile,
-            region=self._sts_region,
-        )
+        client_config = ClientConfig.for_session(self._config, region=self._sts_region)
         path = token_path
 
         def fetch() -> Credentials:

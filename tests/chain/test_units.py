@@ -9,7 +9,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict, List
 
 import pytest
 from _support import QUICK, requires_botocore
@@ -135,8 +135,12 @@ def test_chain_order(tmp_path: Path) -> None:
 class _ContainerProvider:
     METHOD = "container-role"
 
-    def __init__(self, **kwargs: object) -> None:
-        self.kwargs = kwargs
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def from_context(cls, ctx: Any) -> _ContainerProvider:
+        return cls(ctx)
 
     def load(self) -> btl.Credentials:
         return btl.Credentials("AKIDCONT", "SECRETcont1", method=self.METHOD)
@@ -155,10 +159,12 @@ def test_network_module_is_one_line_to_wire(
     (deferred,) = [p for p in resolver.providers if p.METHOD == "container-role"]
     provider = deferred.provider
     assert isinstance(provider, _ContainerProvider)
-    assert provider.kwargs["profile_name"] == "p"
-    assert provider.kwargs["explicit_profile"] is True
-    assert provider.kwargs["environ"] is env
-    assert callable(provider.kwargs["load_config"])
+    # It gets the one context: the session's profile, explicit flag, environment, config.
+    config = provider.ctx.config
+    assert config.profile_name == "p"
+    assert config.explicit_profile is True
+    assert config.environ is env
+    assert callable(config.load_config)
     assert btl.resolve_credentials("p", environ=env).method == "container-role"
 
 
@@ -495,3 +501,58 @@ def test_the_chains_sso_gate_is_the_providers_own_first_test(tmp_path: Path) -> 
         else:
             assert sso.load() is None
         assert (sso._provider is not None) is expect_built
+
+
+def test_every_source_gets_the_one_context(tmp_path: Path) -> None:
+    """The chain hands each source the resolution's configuration object, not its parts."""
+    from bedrock_token_lite._sources.context import SourceContext
+
+    _write(tmp_path, {".aws/config": "[profile p]\n" + KEYS})
+    env = {"HOME": str(tmp_path)}
+    config = SessionConfig("p", environ=env, home=str(tmp_path))
+    resolver = _chain.build_resolver(config)
+    built = {p.METHOD: p.provider for p in resolver.providers if isinstance(p, _chain._Deferred)}
+    for method in (
+        "assume-role",
+        "assume-role-with-web-identity",
+        "sso",
+        "login",
+        "custom-process",
+        "container-role",
+        "iam-role",
+    ):
+        assert built[method]._config is config, method
+    # A source-profile sub-chain: the session's configuration, the source profile's keys,
+    # and (web identity) never the environment's settings.
+    ctx = SourceContext(config)
+    web = _chain._web_identity(ctx, "src")
+    sso = _chain._sso(ctx, "src")
+    assert web._config is config
+    assert sso._config is config
+    assert (web._profile_name, sso._profile_name, web._disable_env) == ("src", "src", True)
+    assert _chain._process(ctx, "src").profile_name == "src"
+
+
+def test_public_constructors_build_one_session_config_lazily() -> None:
+    """botocore's keyword arguments become one SessionConfig; load_config stays lazy."""
+    calls: List[int] = []
+    full = {"profiles": {"outer": {"region": "eu-west-3"}, "inner": {}}}
+
+    def load_config() -> Dict[str, Any]:
+        calls.append(1)
+        return full
+
+    env = {"AWS_PROFILE": "ignored"}
+    role = btl.AssumeRoleProvider(load_config=load_config, profile_name="outer", environ=env)
+    web = btl.AssumeRoleWithWebIdentityProvider(
+        load_config=load_config, profile_name="inner", session_profile_name="outer", environ=env
+    )
+    sso = btl.SSOProvider(load_config=load_config, environ=env, home="/nowhere")
+    assert calls == []
+    assert isinstance(role._config, SessionConfig)
+    assert (role._config.profile_name, role._config.environ) == ("outer", env)
+    assert (web._config.profile_name, web._profile_name) == ("outer", "inner")
+    assert (sso._config.profile_name, sso._config.home) == ("default", "/nowhere")
+    assert [role.load(), web.load(), sso.load()] == [None, None, None]
+    assert calls == [1, 1, 1]  # one load_config() per load, as botocore
+    assert web._config.full_config is full

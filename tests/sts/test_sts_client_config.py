@@ -74,3 +74,47 @@ def test_no_private_names_cross_the_aws_modules() -> None:
     assert any(path.parent.name == "_aws" for path in files)
     problems = [line for path in files for line in _private_imports(path)]
     assert problems == []
+
+
+def test_variable_reads_through_the_settings_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ClientConfig has no lookup loop of its own: it asks ``settings.lookup``."""
+    from bedrock_token_lite._aws import client
+
+    seen: List[Tuple[str, bool]] = []
+    real = settings.lookup
+
+    def spy(name: str, environ: Any, profile: Any, *, convert: bool = False) -> Any:
+        seen.append((name, convert))
+        return real(name, environ, profile, convert=convert)
+
+    monkeypatch.setattr(client, "lookup", spy, raising=False)
+    config = ClientConfig(
+        environ={"AWS_USE_FIPS_ENDPOINT": "true"},
+        full_config={"profiles": {"default": {"region": "eu-west-3"}}},
+    )
+    assert (config.region, config.use_fips) == ("eu-west-3", True)
+    assert seen == [("region", False), ("use_fips_endpoint", True)]
+
+
+def test_for_session_reads_the_session_and_its_profile(tmp_path: Path) -> None:
+    """The nested clients read the session's environment, files and profile."""
+    from bedrock_token_lite._config.session import SessionConfig
+
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text(
+        "[profile outer]\nregion = eu-west-3\nmax_attempts = 4\n"
+        "[profile inner]\nregion = ap-south-1\n"
+    )
+    env = {"HOME": str(tmp_path), "AWS_RETRY_MODE": "adaptive"}
+    session = SessionConfig("outer", environ=env, home=str(tmp_path))
+    config = ClientConfig.for_session(session)
+    assert config.environ is env
+    assert (config.profile_name, config.region, config.max_attempts) == ("outer", "eu-west-3", 4)
+    assert config.retry_mode == "adaptive"
+    assert ClientConfig.for_session(session, region="us-west-2").region == "us-west-2"
+    assert ClientConfig.for_session(session, profile_name="inner").region == "ap-south-1"
+    # A provider's own session (botocore keyword arguments): the last load_config() result.
+    loaded = {"profiles": {"default": {"region": "sa-east-1"}}}
+    injected = SessionConfig.for_provider(lambda: loaded, environ={})
+    assert injected.load_config() is loaded
+    assert ClientConfig.for_session(injected).region == "sa-east-1"
