@@ -505,11 +505,12 @@ class TokenProvider:
                 warn = self._failed(flight, exc)
             else:
                 flight.result = issued
+                started = flight.started or flight.claimed_at
                 with self._lock:
                     self._current = issued
-                    if issued.valid_until - flight.claimed_at < self._advisory:
+                    if issued.valid_until - started < self._advisory:
                         # credentials expire soon: don't refresh on every call
-                        self._setback(flight.claimed_at)
+                        self._setback(started)
                     else:
                         self._setbacks = 0
                         self._retry_at = None
