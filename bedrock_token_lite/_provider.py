@@ -9,16 +9,33 @@ with a backoff.  Once fewer than ``refresh_before`` remain (the mandatory
 window) callers wait for the refresh and its failure propagates.  One refresh
 runs at a time for sync and async callers alike (a single flight).
 
+The flight always ends, whatever raises where (the credentials provider, the
+clock, a logging handler, an interrupt): ``_lead`` finishes it in a ``finally``
+block, so callers wait at most as long as the refresh in progress, which is
+bounded by the credential source's own timeouts.  Callers get the source's
+exception when it is a ``BedrockTokenError`` or a builtin ``Exception``; anything
+else becomes a ``CredentialRetrievalError`` that names only its type (its text
+could echo a secret), with the original as ``__cause__``.  A ``KeyboardInterrupt``
+or other non-``Exception`` raised in a thread that runs the refresh itself is
+re-raised there, after the flight has ended.
+
 The region and the credentials come from ``_defaults`` (``resolve_region``
 and ``load_credentials``), the same resolution ``provide_token`` uses.
 """
 
 from __future__ import annotations
 
+import builtins
+
 from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
 from ._defaults import load_credentials, resolve_region, session_config
-from ._errors import ExpiredCredentialsError, InvalidParameterError
+from ._errors import (
+    BedrockTokenError,
+    CredentialRetrievalError,
+    ExpiredCredentialsError,
+    InvalidParameterError,
+)
 from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -48,6 +65,9 @@ MAX_BACKOFF_SECONDS = 60.0
 REASON_REQUESTED = "requested expiry"
 REASON_CREDENTIALS = "credential expiry"
 
+# When no backoff can be computed: no advisory retry, the mandatory window still refreshes.
+_END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
+
 
 def _aware_utc(value: datetime, what: str) -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
@@ -55,7 +75,52 @@ def _aware_utc(value: datetime, what: str) -> datetime:
             "%s must be a timezone-aware datetime (for example datetime.now(timezone.utc)), "
             "got %r" % (what, value)
         )
-    return value.astimezone(timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if type(value) is not datetime:  # a subclass could raise in any later comparison
+        value = datetime(
+            value.year,
+            value.month,
+            value.day,
+            value.hour,
+            value.minute,
+            value.second,
+            value.microsecond,
+            timezone.utc,
+        )
+    return value
+
+
+def _type_name(cls: type) -> str:
+    """The name of ``cls``, read past any metaclass that overrides ``__name__``."""
+    try:
+        name = type.__dict__["__name__"].__get__(cls)
+    except Exception:
+        return "an exception"
+    return name if isinstance(name, str) else "an exception"
+
+
+def _is_plain_builtin(cls: type) -> bool:
+    """``cls`` is a builtin ``Exception`` a caller would catch (not a subclass of one)."""
+    return (
+        issubclass(cls, Exception)
+        and getattr(builtins, _type_name(cls), None) is cls
+        and cls not in (StopIteration, StopAsyncIteration)  # they change meaning when raised
+    )
+
+
+def _for_callers(error: BaseException, stage: str) -> BaseException:
+    """What callers get for ``error``: itself when it is ours or a builtin ``Exception``,
+    else a library error naming only its type (its text could echo a secret)."""
+    cls = type(error)
+    if issubclass(cls, BedrockTokenError) or _is_plain_builtin(cls):
+        return error
+    wrapped = CredentialRetrievalError(
+        "TokenProvider",
+        "%s raised %s (its text is not shown; the original is this error's __cause__)"
+        % (stage, _type_name(cls)),
+    )
+    wrapped.__cause__ = error
+    return wrapped
 
 
 # --------------------------------------------------------------------------
@@ -145,32 +210,39 @@ def issue(credentials: Any, region: str, expiry: int, now: datetime) -> Issued:
 
 
 class _Flight:
-    """One refresh in progress; sync callers wait on ``done``, async ones on futures."""
+    """One refresh in progress; sync callers wait on ``done``, async ones on futures.
 
-    __slots__ = ("done", "result", "error", "waiters")
+    ``error`` is what callers get when it failed; ``interrupt`` is a non-``Exception``
+    (``KeyboardInterrupt``, ``SystemExit`` ...) raised in the thread that ran it, which a
+    sync leader re-raises; ``stage`` names the step running, for the error message.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = (
+        "done",
+        "claimed_at",
+        "started",
+        "stage",
+        "result",
+        "error",
+        "interrupt",
+        "waiters",
+    )
+
+    def __init__(self, claimed_at: datetime) -> None:
         import threading
 
         self.done: threading.Event = threading.Event()
+        self.claimed_at = claimed_at
+        self.started: Optional[datetime] = None
+        self.stage = "the refresh"
         self.result: Optional[Issued] = None
         self.error: Optional[BaseException] = None
+        self.interrupt: Optional[BaseException] = None
         self.waiters: List[Tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
-
-    def finish(self, lock: threading.Lock) -> None:
-        """Mark the flight done and wake every waiter (``lock`` guards ``waiters``)."""
-        import contextlib
-
-        with lock:  # waiters register under the same lock, after checking ``done``
-            self.done.set()
-            waiters, self.waiters = self.waiters, []
-        for loop, future in waiters:
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits
-                loop.call_soon_threadsafe(_wake, future)
 
 
 def _wake(future: asyncio.Future[None]) -> None:
-    if not future.done():
+    if not future.done():  # a cancelled waiter stays listed until the flight ends
         future.set_result(None)
 
 
@@ -285,10 +357,7 @@ class TokenProvider:
             if cached is not None:
                 return cached
             assert flight is not None
-            if lead:
-                self._lead(flight)
-            else:
-                flight.done.wait()
+            self._take_part(flight, lead)
             token = self._outcome(flight, state)
             if token is not None:
                 return token
@@ -297,14 +366,23 @@ class TokenProvider:
         """Make a new token now (or join the refresh in progress) and return it."""
         _, flight, lead, _ = self._claim(force=True)
         assert flight is not None
+        self._take_part(flight, lead)
+        token = self._outcome(flight, _MANDATORY)
+        assert token is not None
+        return token
+
+    def _take_part(self, flight: _Flight, lead: bool) -> None:
+        """Run ``flight`` in this thread, or wait until whoever runs it has finished it.
+
+        The wait is bounded by the refresh in progress, which ``_lead`` always
+        finishes; an interrupt raised while this thread ran it is raised here.
+        """
         if lead:
             self._lead(flight)
+            if flight.interrupt is not None:
+                raise flight.interrupt
         else:
             flight.done.wait()
-        if flight.error is not None:
-            raise flight.error
-        assert flight.result is not None
-        return flight.result.token
 
     # -- asyncio entry points --------------------------------------------------
 
@@ -325,20 +403,29 @@ class TokenProvider:
         _, flight, lead, _ = self._claim(force=True)
         assert flight is not None
         await self._await_flight(flight, lead)
-        if flight.error is not None:
-            raise flight.error
-        assert flight.result is not None
-        return flight.result.token
+        token = self._outcome(flight, _MANDATORY)
+        assert token is not None
+        return token
 
     async def _await_flight(self, flight: _Flight, lead: bool) -> None:
+        if lead:
+            try:
+                import asyncio
+
+                loop = asyncio.get_running_loop()
+                running = loop.run_in_executor(None, self._lead, flight)
+            except BaseException as exc:  # no worker thread (executor shut down): end it here
+                self._abandon(flight, exc)
+                raise
+            # The refresh goes on if this task is cancelled: a job still queued in the
+            # executor would otherwise be cancelled with it, and never finish the flight.
+            await asyncio.shield(running)
+            return
         import asyncio
 
         loop = asyncio.get_running_loop()
-        if lead:
-            await loop.run_in_executor(None, self._lead, flight)
-            return
         future: asyncio.Future[None] = loop.create_future()
-        with self._lock:
+        with self._lock:  # ``_finish`` sets ``done`` and takes the waiters under this lock
             if flight.done.is_set():
                 return
             flight.waiters.append((loop, future))
@@ -364,14 +451,21 @@ class TokenProvider:
 
     def _claim(self, force: bool) -> Tuple[Optional[str], Optional[_Flight], bool, int]:
         """(cached token to return, or the flight to lead or join, lead?, state)."""
-        with self._lock:
+        # The clock is read outside the lock: a clock that calls back into this
+        # provider must not deadlock it.
+        try:
             now = self._now()
+        except Exception as exc:
+            raise _for_callers(exc, "clock()")  # noqa: B904 - the cause is set on it
+        with self._lock:
             state = self._state(now)
             current = self._current
             if not force and state == _FRESH:
                 assert current is not None
                 return current.token, None, False, state
             flight = self._flight
+            if flight is not None and flight.done.is_set():
+                flight = self._flight = None  # never join a flight that has ended
             if flight is not None:
                 if not force and state == _ADVISORY:
                     assert current is not None
@@ -385,73 +479,139 @@ class TokenProvider:
             ):
                 assert current is not None
                 return current.token, None, False, state
-            flight = self._flight = _Flight()
+            flight = self._flight = _Flight(now)
             return None, flight, True, state
 
     def _outcome(self, flight: _Flight, state: int) -> Optional[str]:
         """The token after ``flight`` ended; ``None`` to look again; raises when none is valid."""
-        if flight.error is None:
-            assert flight.result is not None
-            return flight.result.token
+        result = flight.result
+        if result is not None:
+            return result.token
         if state == _ADVISORY:
             return None  # the current token may still serve: look again
-        raise flight.error
+        error = flight.error
+        if error is None:  # pragma: no cover - ``_finish`` always sets one
+            error = CredentialRetrievalError("TokenProvider", "the refresh ended without a token")
+        raise error
 
     def _lead(self, flight: _Flight) -> None:
-        """Run the refresh for ``flight``; never raises (the outcome is on ``flight``)."""
-        started: Optional[datetime] = None
+        """Run the refresh for ``flight`` and always finish it; never raises but a
+        ``MemoryError`` or the like while recording a failure (the flight still ends)."""
+        warn = False
         try:
-            started = self._now()
-            credentials = load_credentials(self._source, session_config(self._profile))
-            issued = issue(credentials, self._region, self._expiry, started)
-            if issued.valid_until - started < self._before or issued.valid_until <= started:
-                raise ExpiredCredentialsError(
-                    "The credentials from %r expire at %s, less than refresh_before (%ds) from "
-                    "now, so no token from them can stay valid long enough. Refresh the "
-                    "credential source, or lower refresh_before."
-                    % (
-                        issued.method,
-                        issued.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                        self._before.total_seconds(),
-                    )
-                )
-        except BaseException as exc:
-            with self._lock:
-                self._setback(started)
-                flight.error = exc
-                self._flight = None
-            if isinstance(exc, Exception) and self._current is not None:
-                import logging
+            try:
+                issued = self._fetch(flight)
+            except BaseException as exc:
+                warn = self._failed(flight, exc)
+            else:
+                flight.result = issued
+                started = flight.started or flight.claimed_at
+                with self._lock:
+                    self._current = issued
+                    if issued.valid_until - started < self._advisory:
+                        # credentials expire soon: don't refresh on every call
+                        self._setback(started)
+                    else:
+                        self._setbacks = 0
+                        self._retry_at = None
+        except BaseException as exc:  # the bookkeeping failed (memory, an interrupt)
+            if not issubclass(type(exc), Exception) and flight.interrupt is None:
+                flight.interrupt = exc
+            if flight.result is None and flight.error is None:
+                flight.error = _for_callers(exc, "the refresh")
+        finally:
+            self._finish(flight)
+        if warn:  # once the flight has ended: a handler may well ask for a token
+            self._warn(flight)
 
+    def _fetch(self, flight: _Flight) -> Issued:
+        flight.stage = "clock()"
+        started = flight.started = self._now()
+        flight.stage = "the credentials provider"
+        credentials = load_credentials(self._source, session_config(self._profile))
+        flight.stage = "signing the token"
+        issued = issue(credentials, self._region, self._expiry, started)
+        flight.stage = "the refresh"
+        if issued.valid_until - started < self._before or issued.valid_until <= started:
+            raise ExpiredCredentialsError(
+                "The credentials from %r expire at %s, less than refresh_before (%ds) from "
+                "now, so no token from them can stay valid long enough. Refresh the "
+                "credential source, or lower refresh_before."
+                % (
+                    issued.method,
+                    issued.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    self._before.total_seconds(),
+                )
+            )
+        return issued
+
+    def _failed(self, flight: _Flight, exc: BaseException) -> bool:
+        """Record that ``flight`` failed with ``exc``; whether to log a warning."""
+        exception = issubclass(type(exc), Exception)
+        if not exception:
+            flight.interrupt = exc
+        flight.error = _for_callers(exc, flight.stage)
+        with self._lock:
+            self._setback(flight.started or flight.claimed_at)
+        return exception and self._current is not None
+
+    def _abandon(self, flight: _Flight, exc: BaseException) -> None:
+        """End ``flight`` with ``exc`` when it could not even start."""
+        try:
+            self._failed(flight, exc)
+        finally:
+            self._finish(flight)
+
+    def _finish(self, flight: _Flight) -> None:
+        """End ``flight``: later callers start a new one, and every waiter wakes up.
+
+        ``done`` is set under the lock under which async waiters check it before
+        registering, so none of them can miss the wake-up.
+        """
+        try:
+            if flight.result is None and flight.error is None:
+                flight.error = CredentialRetrievalError(
+                    "TokenProvider", "the refresh ended without a token"
+                )
+        finally:
+            with self._lock:
+                if self._flight is flight:
+                    self._flight = None
+                flight.done.set()
+                waiters, flight.waiters = flight.waiters, []
+            import contextlib
+
+            for loop, future in waiters:
+                with contextlib.suppress(Exception):  # a closed loop: nobody waits there
+                    loop.call_soon_threadsafe(_wake, future)
+
+    def _warn(self, flight: _Flight) -> None:
+        error = flight.error
+        cause = error.__cause__ if isinstance(error, CredentialRetrievalError) else None
+        name = _type_name(type(cause if cause is not None else error))
+        import contextlib
+        import logging
+
+        try:
+            # A logging handler or filter that raises must not break handing out tokens.
+            with contextlib.suppress(Exception):
                 logging.getLogger("bedrock_token_lite").warning(
                     "Refreshing the Bedrock token for %s failed (%s); the current token is "
                     "kept while it stays valid, next attempt in %ss",
                     self._region,
-                    type(exc).__name__,
+                    name,
                     self._backoff_seconds(),
                 )
-            flight.finish(self._lock)
-            return
-        assert started is not None
-        with self._lock:
-            self._current = issued
-            if issued.valid_until - started < self._advisory:
-                self._setback(started)  # credentials expire soon: don't refresh on every call
-            else:
-                self._setbacks = 0
-                self._retry_at = None
-            flight.result = issued
-            self._flight = None
-        flight.finish(self._lock)
+        except BaseException as exc:  # an interrupt: a sync leader re-raises it
+            if flight.interrupt is None:
+                flight.interrupt = exc
 
     def _backoff_seconds(self) -> float:
         return min(2.0 ** max(self._setbacks - 1, 0), MAX_BACKOFF_SECONDS)
 
-    def _setback(self, now: Optional[datetime]) -> None:
+    def _setback(self, now: datetime) -> None:
         self._setbacks = min(self._setbacks + 1, 64)
-        if now is None:
-            try:
-                now = self._now()
-            except Exception:
-                return
-        self._retry_at = now + timedelta(seconds=self._backoff_seconds())
+        try:
+            self._retry_at = now + timedelta(seconds=self._backoff_seconds())
+        except Exception:  # overflow, memory: no advisory retry until the token is due
+            self._retry_at = _END_OF_TIME
