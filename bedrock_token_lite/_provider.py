@@ -57,7 +57,6 @@ __all__ = [
     "session_config",
 ]
 
-__all__ = ["Issued", "TokenProvider", "issue", "load_credentials", "resolve_region"]
 
 #: Backoff after a failed (or not improving) advisory refresh: 1 s, doubling, at most this.
 MAX_BACKOFF_SECONDS = 60.0
