@@ -87,6 +87,10 @@ _EXPORTS = {
     "TokenInfo": "_inspect",
     "TokenProvider": "_provider",
     "TokenRetrievalError": "_source_errors",
+    "SSOTokenCacheError": "_source_errors",
+    "TokenFileDecodeError": "_source_errors",
+    "TokenFileNotFoundError": "_source_errors",
+    "TokenFileReadError": "_source_errors",
     "UnauthorizedSSOTokenError": "_source_errors",
     "use_bearer_token": "_auth",
     "verify_token": "_inspect",
@@ -163,7 +167,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._source_errors import ResponseParserError as ResponseParserError
     from ._source_errors import ResponseTooLargeError as ResponseTooLargeError
     from ._source_errors import SSOError as SSOError
+    from ._source_errors import SSOTokenCacheError as SSOTokenCacheError
     from ._source_errors import SSOTokenLoadError as SSOTokenLoadError
+    from ._source_errors import TokenFileDecodeError as TokenFileDecodeError
+    from ._source_errors import TokenFileNotFoundError as TokenFileNotFoundError
+    from ._source_errors import TokenFileReadError as TokenFileReadError
     from ._source_errors import TokenRetrievalError as TokenRetrievalError
     from ._source_errors import UnauthorizedSSOTokenError as UnauthorizedSSOTokenError
     from ._sources.assume_role import AssumeRoleProvider as AssumeRoleProvider

@@ -59,9 +59,15 @@ __all__ = [
     "ResponseTooLargeError",
     "SSLError",
     "SSOError",
+    "SSOTokenCacheError",
     "SSOTokenLoadError",
     "TokenRetrievalError",
     "UnauthorizedSSOTokenError",
+    "TokenFileDecodeError",
+    "TokenFileIsADirectoryError",
+    "TokenFileNotFoundError",
+    "TokenFilePermissionError",
+    "TokenFileReadError",
     "UnsupportedContainerHostError",
 ]
 
@@ -240,6 +246,44 @@ class AuthTokenFileNotFoundError(CredentialsError, SourceError, FileNotFoundErro
         return str(self.args[0])
 
 
+class TokenFileNotFoundError(CredentialsError, ConfigurationError, FileNotFoundError):
+    """A token file (web identity) that the configuration names does not exist."""
+
+    def __init__(self, message: str, filename: str) -> None:
+        CredentialsError.__init__(self, message)
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TokenFileReadError(CredentialsError, ConfigurationError, OSError):
+    """A token file exists but cannot be read (a directory, no permission, an I/O error)."""
+
+    def __init__(self, message: str, filename: str) -> None:
+        CredentialsError.__init__(self, message)
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class TokenFileIsADirectoryError(TokenFileReadError, IsADirectoryError):
+    """The token file's path names a directory."""
+
+
+class TokenFilePermissionError(TokenFileReadError, PermissionError):
+    """The token file may not be read."""
+
+
+class TokenFileDecodeError(CredentialsError, ConfigurationError, UnicodeError):
+    """A token file is not text in the locale's encoding (botocore: ``UnicodeDecodeError``)."""
+
+    def __init__(self, message: str, filename: str) -> None:
+        CredentialsError.__init__(self, message)
+        self.filename = filename
+
+
 class MissingCredentialFieldError(CredentialsError, SourceError, KeyError):
     """A credentials document lacks a required field."""
 
@@ -378,6 +422,13 @@ class SSOTokenLoadError(SSOError):
     def __init__(self, error_msg: str) -> None:
         super().__init__("Error loading SSO Token: %s" % (error_msg,))
         self.error_msg = error_msg
+
+
+class SSOTokenCacheError(SSOTokenLoadError, KeyError):
+    """The SSO token cache file is not a readable JSON document (botocore: a bare ``KeyError``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class UnauthorizedSSOTokenError(SSOError):

@@ -22,6 +22,7 @@ from .._aws import http as _http
 from .._common.credentials import Credentials
 from .._common.dt import datetime
 from .._common.refresh import RefreshableCredentials
+from .._common.token_file import read_token_file
 from .._config.session import SessionConfig
 from .._errors import CredentialRetrievalError, ExpiryParseError
 from .._source_errors import (
@@ -62,6 +63,14 @@ _REQUIRED = (
     ("Token", "token"),
     ("Expiration", "expiry_time"),
 )
+
+
+def _token_file_not_found(message: str, path: str) -> Exception:
+    return AuthTokenFileNotFoundError(
+        "The container authorization token file %r (%s) does not exist; "
+        "fix or unset the variable" % (path, ENV_TOKEN_FILE),
+        path,
+    )
 
 
 class ContainerProvider:
@@ -189,15 +198,11 @@ class ContainerProvider:
         token: Optional[str] = None
         if ENV_TOKEN_FILE in env:
             path = env[ENV_TOKEN_FILE]
-            try:
-                with open(path) as handle:  # locale encoding, no strip: botocore's reading
-                    token = handle.read()
-            except FileNotFoundError:
-                raise AuthTokenFileNotFoundError(
-                    "The container authorization token file %r (%s) does not exist; "
-                    "fix or unset the variable" % (path, ENV_TOKEN_FILE),
-                    path,
-                ) from None
+            token = read_token_file(
+                path,
+                "container authorization token file (%s)" % (ENV_TOKEN_FILE,),
+                not_found=_token_file_not_found,
+            )
         elif ENV_TOKEN in env:
             token = env[ENV_TOKEN]
         if token is not None and ("\r" in token or "\n" in token):

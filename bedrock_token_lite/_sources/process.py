@@ -322,6 +322,12 @@ class ProcessProvider:
             raise self._fail(CredentialProcessOutputError, "the output is not UTF-8 text") from None
         try:
             parsed = json.loads(text)
+        except RecursionError:
+            raise self._fail(
+                CredentialProcessOutputError,
+                "the output is JSON nested too deeply to read; the helper must print one flat "
+                "JSON object",
+            ) from None
         except ValueError as exc:
             where = getattr(exc, "msg", "invalid JSON"), getattr(exc, "lineno", 0)
             raise self._fail(

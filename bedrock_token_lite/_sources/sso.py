@@ -24,6 +24,7 @@ from .._config.settings import provider_profile_name
 from .._errors import InvalidConfigError
 from .._source_errors import (
     ClientError,
+    SSOTokenCacheError,
     SSOTokenLoadError,
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
@@ -87,9 +88,22 @@ def _load_token(cache_dir: str, start_url: str, session_name: Optional[str]) -> 
     try:
         with open(path) as handle:
             token = json.load(handle)
-    except (OSError, ValueError):
-        # botocore's JSONFileCache turns these into a bare KeyError of the hash.
-        raise KeyError(os.path.basename(path)[: -len(".json")]) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        # botocore's JSONFileCache turns these into a bare KeyError of the hash: ours is
+        # also a KeyError, with a message that names the file.
+        reason = (
+            "it cannot be read (%s)" % (exc.strerror or type(exc).__name__,)
+            if isinstance(exc, OSError)
+            else "it is not a JSON document"
+        )
+        raise SSOTokenCacheError(
+            "the token cache file %s is unusable: %s; run aws sso login%s again"
+            % (
+                path,
+                reason,
+                " --sso-session " + session_name if session_name is not None else "",
+            )
+        ) from None
     if not isinstance(token, dict) or "accessToken" not in token or "expiresAt" not in token:
         raise SSOTokenLoadError("Token for %s is invalid" % (start_url,))
     return token
@@ -194,10 +208,9 @@ class SSOProvider:
     def token_cache_dir(self) -> str:
         if self._token_cache_dir is not None:
             return self._token_cache_dir
-        home = self._config.home
-        if home is None:
-            home = os.path.expanduser("~")
-        return os.path.join(home, ".aws", "sso", "cache")
+        # ~ as every other path of this configuration expands it (an injected
+        # environment's HOME, as botocore's os.path.expanduser reads the process's).
+        return self._config.expand(os.path.join("~", ".aws", "sso", "cache"))
 
     def load(self) -> Optional[DeferredRefreshableCredentials]:
         config = self._config.load_config()

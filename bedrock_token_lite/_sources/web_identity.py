@@ -148,13 +148,16 @@ class AssumeRoleWithWebIdentityProvider:
         from .._aws.client import ClientConfig
         from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
+        from .._common.token_file import read_token_file
 
         client_config = ClientConfig.for_session(self._config, region=self._sts_region)
         path = token_path
 
         def fetch() -> Credentials:
-            with open(path) as handle:  # text mode, locale encoding: as botocore
-                token = handle.read()
+            token = read_token_file(
+                path,
+                "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file)",
+            )
             return call_sts(
                 "AssumeRoleWithWebIdentity",
                 [*params, ("WebIdentityToken", token)],

@@ -30,8 +30,9 @@ EXPECTED: Dict[str, str] = {
     "duration 100 invalid": "ParamValidationError",
     "three cycle": "InfiniteLoopConfigError",
     "legacy expired token": "UnauthorizedSSOTokenError",
-    "legacy invalid json": "KeyError",
-    "missing token file": "FileNotFoundError",
+    # botocore leaks a bare KeyError / FileNotFoundError; ours are library leaves that are too
+    "legacy invalid json": "SSOTokenCacheError",
+    "missing token file": "TokenFileNotFoundError",
     "500 retried to the limit": "ClientError",
 }
 
