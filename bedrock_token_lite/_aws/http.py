@@ -4,9 +4,24 @@ A small, careful HTTP/1.1 client on :mod:`http.client` (imported lazily), for
 the credential providers (instance metadata, container metadata) and the AWS
 API calls of the chain (STS, SSO).  What it guarantees:
 
-* explicit, separate connect and read timeouts; the body must also arrive
-  within ``read`` seconds per wait and ``2 * read`` seconds in total, so a
-  server that trickles bytes cannot hold us forever;
+* explicit, separate connect and read timeouts, applied as botocore applies
+  them: ``connect`` to each connection attempt (and the TLS handshake),
+  ``read`` to each wait for data;
+* one deadline for the whole exchange, :func:`exchange_deadline`: it ends
+  ``connect + 2 * read`` seconds after the call (connecting, proxy tunnel,
+  TLS, sending, status line, headers and body), and at most ``2 * read``
+  seconds after the connection is made.  Before every socket operation the
+  socket timeout is cut to the time left, so a server that drips its status
+  line, headers or body one byte at a time cannot hold us longer.  When the
+  deadline passes while connecting, the call raises
+  :class:`ConnectTimeoutError` (:class:`ProxyConnectionError` through a
+  proxy); afterwards :class:`ReadTimeoutError`.  Name resolution is the one
+  step no socket timeout covers (the metadata endpoints are IP literals);
+* malformed answers (a garbage status line, too many or too long header
+  lines, a header name that is not a token, a ``Content-Length`` that is not
+  one run of ASCII digits, bad chunked framing, a body shorter than its
+  ``Content-Length``) raise :class:`ConnectionClosedError` whose message
+  names the kind of problem, never the bytes received;
 * a bounded response: at most ``max_bytes`` of body are read, then
   :class:`ResponseTooLargeError` is raised (a hostile endpoint cannot make us
   buffer unbounded data);
@@ -42,10 +57,11 @@ from .._source_errors import (
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Dict, List, Mapping, Optional, Tuple, Union
+    from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     import http.client
+    import socket
     import ssl
     from urllib.parse import SplitResult
 
@@ -54,6 +70,7 @@ __all__ = [
     "Response",
     "ca_bundle_from_env",
     "environ_proxies",
+    "exchange_deadline",
     "redact_url",
     "request",
 ]
@@ -64,6 +81,13 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT = (60.0, 60.0)
 
 _CHUNK = 16 * 1024
+#: Timeouts above this are cut to it: the socket layer refuses larger values.
+_MAX_TIMEOUT = 1e9
+#: Longest Content-Length we parse (digits, leading zeros stripped); longer is too large.
+_MAX_LENGTH_DIGITS = 18
+_DIGITS = frozenset("0123456789")
+#: The characters of an HTTP token (RFC 9110 5.6.2): a valid header name.
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 if TYPE_CHECKING:  # pragma: no cover
     Timeout = Union[float, Tuple[float, float]]
@@ -227,6 +251,117 @@ def _timeouts(timeout: Timeout) -> Tuple[float, float]:
     return float(timeout), float(timeout)
 
 
+def exchange_deadline(timeout: Timeout) -> float:
+    """The most one :func:`request` with ``timeout`` lasts: ``connect + 2 * read`` s.
+
+    ``connect`` covers reaching the server (TCP, proxy tunnel, TLS); twice
+    ``read`` leaves room for a slow but steady answer, as the former body-only
+    bound did.  The per-operation timeouts still apply inside it.
+    """
+    connect, read = _timeouts(timeout)
+    return min(connect, _MAX_TIMEOUT) + 2 * min(read, _MAX_TIMEOUT)
+
+
+class _Deadline:
+    """The end of one exchange and the per-operation timeout of its current phase."""
+
+    __slots__ = ("at", "per_op")
+
+    def __init__(self, at: float, per_op: float) -> None:
+        self.at = at
+        self.per_op = per_op
+
+    def timeout(self) -> float:
+        """Seconds the next socket operation may wait; ``socket.timeout`` once past."""
+        remaining = self.at - time.monotonic()
+        if remaining <= 0:
+            import socket
+
+            raise socket.timeout("deadline of the exchange passed")
+        return remaining if remaining < self.per_op else self.per_op
+
+
+def _open_socket(
+    deadline: _Deadline,
+    address: Tuple[str, int],
+    timeout: object = None,
+    source_address: object = None,
+) -> socket.socket:
+    """:func:`socket.create_connection` whose attempts share the deadline.
+
+    Each address gets the connect timeout, or the time left when that is less.
+    """
+    import socket
+
+    host, port = address
+    last: Optional[OSError] = None
+    for family, kind, proto, _, sockaddr in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(deadline.timeout())
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last = exc
+            if isinstance(exc, socket.timeout):
+                break
+    if last is None:
+        raise OSError("getaddrinfo returned no address")
+    raise last
+
+
+_RESPONSE_CLASS: Optional[type] = None
+
+
+def _response_class() -> type:
+    """An :class:`http.client.HTTPResponse` that reads under a :class:`_Deadline`.
+
+    ``http.client`` reads the status line and headers with ``readline`` on
+    ``sock.makefile()``: a per-``recv`` timeout alone does not bound a line
+    that arrives one byte at a time.  This response reads through a raw file
+    that sets the socket timeout to :meth:`_Deadline.timeout` before every
+    ``recv``.  Made on first use, since ``http.client`` is imported lazily.
+    """
+    global _RESPONSE_CLASS
+    if _RESPONSE_CLASS is not None:
+        return _RESPONSE_CLASS
+    import http.client
+    import io
+
+    class _DeadlineReader(io.RawIOBase):
+        """The socket's own raw file, with the timeout cut before each ``recv``."""
+
+        def __init__(self, raw: Any, sock: socket.socket, deadline: _Deadline) -> None:
+            super().__init__()
+            self._raw = raw  # holds the reference that keeps the socket open
+            self._sock = sock
+            self._deadline = deadline
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> Optional[int]:
+            self._sock.settimeout(self._deadline.timeout())
+            count: Optional[int] = self._raw.readinto(buffer)
+            return count
+
+        def close(self) -> None:
+            if not self.closed:
+                self._raw.close()
+            super().close()
+
+    class _DeadlineResponse(http.client.HTTPResponse):
+        def __init__(self, sock: socket.socket, *args: Any, deadline: _Deadline, **kwargs: Any):
+            super().__init__(sock, *args, **kwargs)
+            # Nothing is read yet: keep the socket's raw file, drop the plain buffer.
+            raw = self.fp.detach()
+            self.fp = io.BufferedReader(_DeadlineReader(raw, sock, deadline))
+
+    _RESPONSE_CLASS = _DeadlineResponse
+    return _DeadlineResponse
+
+
 def request(
     method: str,
     url: str,
@@ -255,9 +390,11 @@ def request(
     :class:`ConnectionClosedError`, :class:`SSLError` and
     :class:`ResponseTooLargeError`; all are :class:`HTTPClientError`.
     """
+    import functools
     import http.client
     import socket
 
+    started = time.monotonic()
     parts, host, port = _split(url)
     endpoint = redact_url(url)
     if ca_bundle is None and parts.scheme == "https":
@@ -273,6 +410,9 @@ def request(
                 % (kind, shown, endpoint),
                 endpoint=endpoint,
             )
+    connect_timeout = min(connect_timeout, _MAX_TIMEOUT)
+    read_timeout = min(read_timeout, _MAX_TIMEOUT)
+    deadline = _Deadline(started + connect_timeout + 2 * read_timeout, connect_timeout)
     target = _encode(parts.path or "/", _PATH_SAFE)
     if parts.query:
         target += "?" + _encode(parts.query, _PATH_SAFE + "?")
@@ -297,16 +437,14 @@ def request(
     proxy_url = (proxies or {}).get(parts.scheme)
     proxy_host: Optional[str] = None
     proxy_shown = ""
+    context = _ssl_context(ca_bundle, endpoint) if parts.scheme == "https" else None
     conn: http.client.HTTPConnection
     if proxy_url:
         _, proxy_host, proxy_port, proxy_auth = _proxy(proxy_url, endpoint)
         proxy_shown = redact_url(proxy_url if "://" in proxy_url else "http://" + proxy_url)
-        if parts.scheme == "https":
+        if context is not None:
             conn = http.client.HTTPSConnection(
-                proxy_host,
-                proxy_port,
-                timeout=connect_timeout,
-                context=_ssl_context(ca_bundle, endpoint),
+                proxy_host, proxy_port, timeout=connect_timeout, context=context
             )
             tunnel_headers = {"Proxy-Authorization": proxy_auth} if proxy_auth else None
             conn.set_tunnel(host, port, headers=tunnel_headers)
@@ -315,31 +453,50 @@ def request(
             target = "%s://%s%s" % (parts.scheme, _netloc(host, port, 80), target)
             if proxy_auth:
                 send_headers["Proxy-Authorization"] = proxy_auth
-    elif parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            host, port, timeout=connect_timeout, context=_ssl_context(ca_bundle, endpoint)
-        )
+    elif context is not None:
+        conn = http.client.HTTPSConnection(host, port, timeout=connect_timeout, context=context)
     else:
         conn = http.client.HTTPConnection(host, port, timeout=connect_timeout)
+    # Every socket operation, the proxy tunnel's included, runs under the deadline.
+    conn._create_connection = functools.partial(_open_socket, deadline)  # type: ignore[attr-defined]
+    conn.response_class = functools.partial(  # type: ignore[assignment]
+        _response_class(), deadline=deadline
+    )
 
     try:
         import ssl
 
         try:
-            conn.connect()
+            # HTTPSConnection.connect without its TLS step (TCP, and the tunnel) ...
+            http.client.HTTPConnection.connect(conn)
+            if context is not None:
+                # ... which runs here, its whole handshake within the time left.
+                assert conn.sock is not None
+                conn.sock.settimeout(deadline.timeout())
+                conn.sock = context.wrap_socket(conn.sock, server_hostname=host)
         except ssl.SSLError as exc:
             raise SSLError(endpoint, type(exc).__name__ + ": " + _reason(exc)) from None
         except socket.timeout:
             if proxy_host is not None:
                 raise ProxyConnectionError(endpoint, proxy_shown) from None
             raise ConnectTimeoutError(endpoint) from None
+        except http.client.HTTPException:  # the proxy's answer to CONNECT is not HTTP
+            raise ProxyConnectionError(endpoint, proxy_shown) from None
+        except UnicodeError:  # getaddrinfo's IDNA encoding refused the host name
+            raise InvalidURLError(
+                "Cannot request %s: the host name cannot be encoded" % (endpoint,),
+                endpoint=endpoint,
+            ) from None
         except OSError as exc:
             if proxy_host is not None:
                 raise ProxyConnectionError(endpoint, proxy_shown) from None
             raise EndpointConnectionError(endpoint, _reason(exc)) from None
         assert conn.sock is not None
-        conn.sock.settimeout(read_timeout)
+        # The answer has 2 * read from now, and never past the whole exchange's end.
+        deadline.at = min(deadline.at, time.monotonic() + 2 * read_timeout)
+        deadline.per_op = read_timeout
         try:
+            conn.sock.settimeout(deadline.timeout())  # sendall: a total for the request
             conn.putrequest(method, target, skip_host=False, skip_accept_encoding=True)
             for name, value in send_headers.items():
                 conn.putheader(name, value)
@@ -349,45 +506,53 @@ def request(
             resp = conn.getresponse()
             status = resp.status
             reason = resp.reason or ""
+            if _unparsed_header_lines(resp):
+                raise _malformed(endpoint, "a header line that is not a header field")
             resp_headers: Dict[str, str] = {}
             for name, value in resp.getheaders():
+                if not name or not _TOKEN.issuperset(name):
+                    raise _malformed(endpoint, "a header name that is not a token")
                 key = name.lower()
                 resp_headers[key] = (
                     value if key not in resp_headers else resp_headers[key] + ", " + value
                 )
-            declared = resp_headers.get("content-length", "")
-            if declared.strip().isdigit() and int(declared) > max_bytes:
+            declared = resp_headers.get("content-length")
+            # http.client ignores Content-Length under chunked framing, as RFC 9112 says.
+            if (
+                declared is not None
+                and not resp.chunked
+                and _content_length(declared, endpoint) > max_bytes
+            ):
                 raise ResponseTooLargeError(endpoint, max_bytes)
-            data = _read_bounded(resp, conn, max_bytes, read_timeout, endpoint)
+            data = _read_bounded(resp, max_bytes, endpoint)
+        except HTTPClientError:
+            raise  # ours: several are OSError subclasses, which the clauses below would rewrap
         except socket.timeout:
             raise ReadTimeoutError(endpoint) from None
         except ssl.SSLError as exc:
             raise SSLError(endpoint, type(exc).__name__ + ": " + _reason(exc)) from None
-        except (http.client.HTTPException, OSError):
+        except http.client.RemoteDisconnected:  # closed before any answer (botocore's case)
+            raise ConnectionClosedError(endpoint) from None
+        except http.client.IncompleteRead:
+            raise _malformed(endpoint, "the body ended early or its chunks are malformed") from None
+        except http.client.LineTooLong:
+            raise _malformed(endpoint, "a line is too long") from None
+        except (http.client.BadStatusLine, http.client.UnknownProtocol):
+            raise _malformed(endpoint, "the status line is not HTTP/1.x") from None
+        except http.client.HTTPException:
+            raise _malformed(endpoint, "the status line or headers are malformed") from None
+        except OSError:
             raise ConnectionClosedError(endpoint) from None
     finally:
         conn.close()
     return Response(status, reason, resp_headers, data, endpoint)
 
 
-def _read_bounded(
-    resp: http.client.HTTPResponse,
-    conn: http.client.HTTPConnection,
-    max_bytes: int,
-    read_timeout: float,
-    endpoint: str,
-) -> bytes:
-    import socket
-
+def _read_bounded(resp: http.client.HTTPResponse, max_bytes: int, endpoint: str) -> bytes:
+    """The body, at most ``max_bytes`` of it; every read is under the deadline."""
     chunks: List[bytes] = []
     size = 0
-    deadline = time.monotonic() + 2 * read_timeout
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise socket.timeout("body deadline")
-        if conn.sock is not None:
-            conn.sock.settimeout(min(read_timeout, remaining))
         chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
         if not chunk:
             break
@@ -395,7 +560,50 @@ def _read_bounded(
         if size > max_bytes:
             raise ResponseTooLargeError(endpoint, max_bytes)
         chunks.append(chunk)
+    if resp.length:  # bytes still owed under Content-Length: the connection closed early
+        raise _malformed(endpoint, "the body is shorter than its Content-Length")
+    if resp.chunked:
+        resp.read()  # an unfinished chunked body raises IncompleteRead here
     return b"".join(chunks)
+
+
+def _unparsed_header_lines(resp: http.client.HTTPResponse) -> bool:
+    """Whether a line of the head was not a header field (http.client ignores it).
+
+    The parser of :mod:`email` stops at such a line and keeps it and the lines
+    after it as a "payload"; urllib3 only logs this.
+    """
+    msg = resp.msg
+    missing = any(type(d).__name__ == "MissingHeaderBodySeparatorDefect" for d in msg.defects)
+    return missing or bool(msg.get_payload())
+
+
+def _content_length(value: str, endpoint: str) -> int:
+    """The value of ``Content-Length`` (repeated headers joined with ``", "``).
+
+    One run of ASCII digits, or a list of equal runs (RFC 9110 8.6); anything
+    else (signs, spaces inside, exponents, non-ASCII digits, differing values)
+    makes the framing unknowable, an error for the whole response (RFC 9112
+    6.3).  A run longer than :data:`_MAX_LENGTH_DIGITS` counts as too large.
+    """
+    lengths = set()
+    for part in value.split(","):
+        digits = part.strip(" \t")
+        if not digits or not _DIGITS.issuperset(digits):
+            raise _malformed(endpoint, "an invalid Content-Length header")
+        digits = digits.lstrip("0") or "0"
+        lengths.add(int(digits) if len(digits) <= _MAX_LENGTH_DIGITS else -1)
+    if len(lengths) > 1:
+        raise _malformed(endpoint, "Content-Length headers that disagree")
+    (length,) = lengths
+    return 10**_MAX_LENGTH_DIGITS if length < 0 else length
+
+
+def _malformed(endpoint: str, kind: str) -> ConnectionClosedError:
+    """:class:`ConnectionClosedError` saying what was wrong (never the bytes received)."""
+    error = ConnectionClosedError(endpoint)
+    error.args = ('Received a malformed response from endpoint URL: "%s" (%s).' % (endpoint, kind),)
+    return error
 
 
 #: Characters left as they are in a path (RFC 3986 pchar and "/"); "%" keeps escapes.

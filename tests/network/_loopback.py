@@ -202,3 +202,125 @@ def elapsed(func: Callable[[], Any]) -> Tuple[Any, float]:
     except Exception as exc:
         result = exc
     return result, time.monotonic() - start
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that answers every connection with raw bytes, as told.
+
+    For responses :mod:`http.server` cannot produce: ``head`` (status line and
+    headers, sent as given) is dripped one byte every ``drip_head`` seconds,
+    then the server stalls ``stall`` seconds, then sends ``body``, one byte
+    every ``drip_body`` seconds, and closes.  Every loop is bounded: a
+    connection ends after ``limit`` seconds whatever the script, at most
+    ``max_connections`` are served, and ``__exit__`` stops everything.
+    ``connections`` counts the connections accepted.
+    """
+
+    def __init__(
+        self,
+        head: bytes,
+        body: bytes = b"",
+        *,
+        drip_head: float = 0.0,
+        stall: float = 0.0,
+        drip_body: float = 0.0,
+        limit: float = 6.0,
+        max_connections: int = 20,
+    ) -> None:
+        self.head = head
+        self.body = body
+        self.drip_head = drip_head
+        self.stall = stall
+        self.drip_body = drip_body
+        self.limit = limit
+        self.max_connections = max_connections
+        self.connections = 0
+        self._stop = threading.Event()
+        self._threads: List[threading.Thread] = []
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.bind((HOST, 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.05)
+        self.port = int(self._listener.getsockname()[1])
+        self.url = "http://%s:%d" % (HOST, self.port)
+        self._accepter = threading.Thread(target=self._accept)
+        self._accepter.daemon = True
+
+    def _accept(self) -> None:
+        while not self._stop.is_set() and self.connections < self.max_connections:
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            thread = threading.Thread(target=self._answer, args=(conn,))
+            thread.daemon = True
+            self._threads.append(thread)
+            thread.start()
+
+    def _send(self, conn: socket.socket, data: bytes, drip: float, ends: float) -> bool:
+        if not drip:
+            conn.sendall(data)
+            return True
+        for i in range(len(data)):
+            if self._stop.wait(drip) or time.monotonic() > ends:
+                return False
+            conn.sendall(data[i : i + 1])
+        return True
+
+    def _answer(self, conn: socket.socket) -> None:
+        ends = time.monotonic() + self.limit
+        try:
+            conn.settimeout(1.0)
+            request = b""
+            while b"\r\n\r\n" not in request and len(request) < 65536:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                request += chunk
+            if not self._send(conn, self.head, self.drip_head, ends):
+                return
+            if self.stall and self._stop.wait(min(self.stall, max(0.0, ends - time.monotonic()))):
+                return
+            self._send(conn, self.body, self.drip_body, ends)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+    def __enter__(self) -> RawServer:
+        self._accepter.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._accepter.join(5)
+        self._listener.close()
+        for thread in self._threads:
+            thread.join(5)
+
+
+def guarded(func: Callable[[], Any], guard: float) -> Tuple[Any, float]:
+    """Like :func:`elapsed`, in a thread; fails the test when ``func`` runs past ``guard`` s.
+
+    The thread is a daemon: a call that hangs ends when its server stops.
+    """
+    import pytest
+
+    box: List[Any] = []
+
+    def run() -> None:
+        box.append(elapsed(func))
+
+    thread = threading.Thread(target=run)
+    thread.daemon = True
+    thread.start()
+    thread.join(guard)
+    if thread.is_alive():
+        pytest.fail("the call was still running after %.1f s" % guard)
+    result: Tuple[Any, float] = box[0]
+    return result
