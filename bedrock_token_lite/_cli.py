@@ -43,7 +43,7 @@ TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
 
 HELP = """\
 usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
-                     [--format token|env|json] [--verbose]
+                     [--format token|env|json] [--process-timeout DURATION] [--verbose]
        bedrock-token inspect [--json] [TOKEN]
        bedrock-token exec [--region R] [--profile P] [--expiry D] [--verbose] -- COMMAND [ARG...]
 
@@ -59,6 +59,10 @@ options:
   -f, --format FORMAT    token (default): the token alone;
                          env: an `export AWS_BEARER_TOKEN_BEDROCK='...'` line for eval;
                          json: {"token", "region", "expires_at"} for programs
+  --process-timeout DURATION
+                         how long a credential_process helper may run (default 60s;
+                         0: no limit, for helpers that wait for a browser or an MFA
+                         device); also BEDROCK_TOKEN_PROCESS_TIMEOUT
   -v, --verbose          tell on stderr where the credentials and region came from
                          and when and why the token expires (never a secret)
   -V, --version          print the version and exit
@@ -113,6 +117,8 @@ options:
                          the profile's region, as provide_token finds it)
   -p, --profile PROFILE  use this profile of the shared config and credentials files
   -e, --expiry DURATION  token lifetime (default 12h)
+  --process-timeout DURATION
+                         how long a credential_process helper may run (default 60s; 0: no limit)
   -v, --verbose          tell on stderr where credentials and region came from
   -h, --help             show this help and exit
 
@@ -138,40 +144,24 @@ _TOKEN_OPTIONS = {
     "--expiry": "expiry",
     "-f": "format",
     "--format": "format",
+    "--process-timeout": "process_timeout",
 }
 _EXEC_OPTIONS = {k: v for k, v in _TOKEN_OPTIONS.items() if v != "format"}
 _FLAGS = {"-v": "verbose", "--verbose": "verbose"}
 _FORMATS = ("token", "env", "json")
-_UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
-_ASCII_DIGITS = frozenset("0123456789")
+def parse_duration(text: str, option: str = "--expiry") -> int:
+    """Seconds in ``900``, ``15m``, ``2h``, ``1h30m`` or ``90s``; a usage error otherwise."""
+    from ._common.timefmt import duration_seconds
 
-
-def parse_duration(text: str) -> int:
-    """Seconds in ``900``, ``15m``, ``2h``, ``1h30m`` or ``90s``."""
-    value = text.strip().lower()
-    if value and _ASCII_DIGITS.issuperset(value):
-        return int(value)
-    total = 0
-    number = ""
-    seen = False
-    for char in value:
-        if char in _ASCII_DIGITS:
-            number += char
-        elif char in _UNITS and number:
-            total += int(number) * _UNITS[char]
-            number = ""
-            seen = True
-        else:
-            number = "x"
-            break
-    if number or not seen:
+    seconds = duration_seconds(text)
+    if seconds is None:
         raise UsageError(
-            "--expiry: %r is not a duration; use seconds (900) or a value such as 15m, 2h, 1h30m"
-            % (text,)
+            "%s: %r is not a duration; use seconds (900) or a value such as 15m, 2h, 1h30m"
+            % (option, text)
         )
-    return total
+    return seconds
 
 
 def _parse(
@@ -289,6 +279,9 @@ def _issue(
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
     profile = opts.get("profile")
     config = session_config(profile)  # one configuration for both: each file is read once
+    if "process_timeout" in opts:
+        limit = parse_duration(opts["process_timeout"], "--process-timeout")
+        config.set_config_variable("credential_process_timeout", limit)
     region, source = resolve_region(opts.get("region"), config, how="--region us-east-1")
     try:
         # From here on an InvalidParameterError is a source's own check (an STS

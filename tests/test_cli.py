@@ -644,3 +644,60 @@ def test_configuration_and_source_problems_exit_1_on_one_line(
     (line,) = result.stderr.splitlines()
     assert line.startswith("bedrock-token: error: ")
     assert fragment in line
+
+
+# -- how long credential_process may run ----------------------------------------------
+
+
+def _slow_helper(env: Dict[str, str], seconds: float) -> Dict[str, str]:
+    home = Path(env["HOME"])
+    script = home / "slow.py"
+    script.write_text(
+        "import json, time\ntime.sleep(%r)\n"
+        "print(json.dumps({'Version': 1, 'AccessKeyId': 'AKIDPROC', "
+        "'SecretAccessKey': 'proc-secret'}))\n" % seconds
+    )
+    return _profiles(env, "[profile p]\ncredential_process = %s %s\n" % (sys.executable, script))
+
+
+@pytest.mark.parametrize("how", ["option", "variable"])
+def test_the_process_timeout_can_be_set(env: Dict[str, str], how: str) -> None:
+    env = _slow_helper(env, 3)
+    args = ["--profile", "p"]
+    if how == "option":
+        args += ["--process-timeout", "1"]
+    else:
+        env["BEDROCK_TOKEN_PROCESS_TIMEOUT"] = "1s"
+    started = datetime.now(timezone.utc)
+    result = run(args, env)
+    took = (datetime.now(timezone.utc) - started).total_seconds()
+    assert result.returncode == 1
+    assert "ran longer than 1.0 seconds" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert took < 2.8
+
+
+def test_a_process_timeout_of_zero_is_no_limit(env: Dict[str, str]) -> None:
+    env = _slow_helper(env, 0.2)
+    env["BEDROCK_TOKEN_PROCESS_TIMEOUT"] = "1"  # the option wins over the variable
+    result = run(["--profile", "p", "--process-timeout", "0"], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(PREFIX)
+
+
+@pytest.mark.parametrize(("value", "status"), [("soon", 2), ("1x", 2), ("²", 2)])
+def test_a_bad_process_timeout_option_is_usage(
+    env: Dict[str, str], value: str, status: int
+) -> None:
+    result = run(["--process-timeout", value], env)
+    assert result.returncode == status
+    assert result.stderr.startswith("bedrock-token: error: --process-timeout: ")
+
+
+def test_a_bad_process_timeout_variable_is_configuration(env: Dict[str, str]) -> None:
+    env = _slow_helper(env, 0)
+    env["BEDROCK_TOKEN_PROCESS_TIMEOUT"] = "soon"
+    result = run(["--profile", "p"], env)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert "BEDROCK_TOKEN_PROCESS_TIMEOUT is not a duration" in line

@@ -836,3 +836,18 @@ def test_generated_outputs_match_botocore(
     document, profile = case
     ours, theirs = both(config(module_helpers.command(outputs=[document]), **profile))
     assert_same_outcome(ours, theirs)
+
+
+def test_the_configured_timeout() -> None:
+    from bedrock_token_lite._config.session import SessionConfig
+    from bedrock_token_lite._sources.process import DEFAULT_PROCESS_TIMEOUT, configured_timeout
+
+    assert configured_timeout(SessionConfig(environ={})) == DEFAULT_PROCESS_TIMEOUT
+    env = {"BEDROCK_TOKEN_PROCESS_TIMEOUT": "1h30m"}
+    assert configured_timeout(SessionConfig(environ=env)) == 5400.0
+    assert configured_timeout(SessionConfig(environ={"BEDROCK_TOKEN_PROCESS_TIMEOUT": "0"})) is None
+    config = SessionConfig(environ=env)
+    config.set_config_variable("credential_process_timeout", 7)
+    assert configured_timeout(config) == 7.0
+    with pytest.raises(btl.InvalidConfigError, match="BEDROCK_TOKEN_PROCESS_TIMEOUT"):
+        configured_timeout(SessionConfig(environ={"BEDROCK_TOKEN_PROCESS_TIMEOUT": "-1"}))

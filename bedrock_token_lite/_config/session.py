@@ -125,6 +125,11 @@ class SessionConfig:
             return self._provider_profile
         return provider_profile_name(self.profile)
 
+    def set_config_variable(self, name: str, value: Any) -> None:
+        """An explicit value for ``name``, as botocore's ``Session.set_config_variable``."""
+        self._instance[name] = value
+        self._memo.pop(name, None)
+
     def get_config_variable(self, name: str) -> Any:
         """Look a variable up as botocore: instance value, env vars (set counts), profile, default.
 

@@ -171,6 +171,10 @@ CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] =
     ),
     "role_arn": (("AWS_ROLE_ARN",), "role_arn", None, None),
     "role_session_name": (("AWS_ROLE_SESSION_NAME",), "role_session_name", None, None),
+    # Ours, not botocore's (which waits for a helper forever): how long credential_process
+    # may run, in seconds or as 15m / 1h30m; 0 means no limit. bedrock-token --process-timeout
+    # sets it on the session configuration, which wins over the variable.
+    "credential_process_timeout": (("BEDROCK_TOKEN_PROCESS_TIMEOUT",), None, None, None),
 }
 
 

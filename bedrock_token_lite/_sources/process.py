@@ -26,7 +26,7 @@ from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
 from .._config.session import SessionConfig
 from .._config.settings import provider_profile_name
-from .._errors import InvalidParameterError, NaiveExpiryError
+from .._errors import InvalidConfigError, InvalidParameterError, NaiveExpiryError
 from .._source_errors import (
     CredentialProcessCommandError,
     CredentialProcessError,
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .context import SourceContext
 
-__all__ = ["DEFAULT_PROCESS_TIMEOUT", "ProcessProvider", "run_process"]
+__all__ = ["DEFAULT_PROCESS_TIMEOUT", "ProcessProvider", "configured_timeout", "run_process"]
 
 #: Seconds a ``credential_process`` helper may run before it is killed.
 DEFAULT_PROCESS_TIMEOUT = 60.0
@@ -100,6 +100,31 @@ def _stop(proc: Any) -> None:
         for pipe in (proc.stdout, proc.stderr):
             pipe.close()
         proc.wait()
+
+
+def configured_timeout(config: SessionConfig) -> Optional[float]:
+    """The limit the configuration sets for a helper (``None``: none), else the default.
+
+    ``credential_process_timeout``: an explicit value (the command's
+    ``--process-timeout``), else ``BEDROCK_TOKEN_PROCESS_TIMEOUT``; seconds or
+    a duration such as ``15m``; ``0`` means no limit.
+    """
+    value = config.get_config_variable("credential_process_timeout")
+    if value is None:
+        return DEFAULT_PROCESS_TIMEOUT
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        seconds: Optional[float] = float(value)
+    else:
+        from .._common.timefmt import duration_seconds
+
+        parsed = duration_seconds(value) if isinstance(value, str) else None
+        if parsed is None:
+            raise InvalidConfigError(
+                "BEDROCK_TOKEN_PROCESS_TIMEOUT is not a duration; use seconds (120), a "
+                "value such as 15m or 1h30m, or 0 for no limit"
+            )
+        seconds = float(parsed)
+    return None if seconds == 0 else seconds
 
 
 class ProcessProvider:
@@ -160,7 +185,7 @@ class ProcessProvider:
         config = ctx.config
         name = config.profile_name if profile_name is None else profile_name
         provider = cls.__new__(cls)
-        provider._setup(config, name, False, None, DEFAULT_PROCESS_TIMEOUT, None)
+        provider._setup(config, name, False, None, configured_timeout(config), None)
         return provider
 
     def _setup(
