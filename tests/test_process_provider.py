@@ -177,7 +177,9 @@ def assert_same_error(ours: BaseException, theirs: BaseException) -> None:
         assert ours.provider == theirs.kwargs["provider"]  # type: ignore[attr-defined]
         # botocore's whole message (the helper's stderr, or its own text) is in ours,
         # except the version it read, which we show only when it is a number.
-        theirs_msg = theirs.kwargs["error_msg"]  # type: ignore[attr-defined]
+        # A helper's stderr enters ours on one line, whitespace folded (botocore keeps
+        # its line breaks), and ours keeps the raw text in .stderr.
+        theirs_msg = " ".join(theirs.kwargs["error_msg"].split())  # type: ignore[attr-defined]
         if "(a JSON " not in str(ours):
             assert theirs_msg in str(ours), (ours, theirs)
         return
@@ -851,3 +853,17 @@ def test_the_configured_timeout() -> None:
     assert configured_timeout(config) == 7.0
     with pytest.raises(btl.InvalidConfigError, match="BEDROCK_TOKEN_PROCESS_TIMEOUT"):
         configured_timeout(SessionConfig(environ={"BEDROCK_TOKEN_PROCESS_TIMEOUT": "-1"}))
+
+
+def test_a_failing_helper_that_echoes_its_output_on_stderr_leaks_nothing(
+    helpers: Helpers,
+) -> None:
+    secret = "helper-secret-key-CANARY-0123456789"
+    output = doc(SecretAccessKey=secret, SessionToken="helper-session-CANARY-abcdefghij")
+    echoed = "failed after writing %s\nsecret was %s" % (json.dumps(output), secret[4:-4])
+    error = load_error(helpers, outputs=[output], exits=[1], stderr=echoed)
+    text = str(error)
+    assert "CANARY" not in text
+    assert "\n" not in text
+    assert "failed after writing" in text
+    assert error.stderr == echoed  # type: ignore[attr-defined]  # the raw text, for programs

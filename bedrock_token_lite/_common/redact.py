@@ -52,7 +52,7 @@ def secret_variants(secrets: Iterable[Optional[str]]) -> List[str]:
 def foreign_text(text: object, secrets: Iterable[Optional[str]] = (), limit: int = LIMIT) -> str:
     """``text`` fit for a message: secrets and their fragments removed, one line, bounded."""
     value = text if isinstance(text, str) else repr(text)
-    value = value[:_SCAN]
+    value = value[: max(_SCAN, limit)]
     value = _remove(value, secret_variants(secrets))
     value = " ".join(value.split())  # one line, whitespace runs folded
     if not value.isprintable():

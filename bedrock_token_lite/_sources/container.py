@@ -250,13 +250,16 @@ class ContainerProvider:
                 % (response.url,)
             ) from None
         if response.status != 200:
-            auth = headers.get("Authorization")
-            if auth:  # an endpoint that echoes the request must not leak the token
-                text = text.replace(auth, "<redacted>")
-            raise MetadataRetrievalError(
+            from .._common.redact import foreign_text
+
+            # An endpoint that echoes the request must not leak the token: the one
+            # redaction step (whole, encoded or any long fragment of it).
+            error = MetadataRetrievalError(
                 "Received non 200 response %d from container metadata: %s"
-                % (response.status, _clip(text))
+                % (response.status, foreign_text(text, [headers.get("Authorization")]))
             )
+            error.foreign_message = text  # type: ignore[attr-defined]
+            raise error
         try:
             return json.loads(text)
         except ValueError:
@@ -292,10 +295,6 @@ def validate_container_url(url: str) -> None:
         "Unsupported host '%s'.  Can only retrieve metadata from a loopback address or one of "
         "these hosts: %s" % (hostname, ", ".join(ALLOWED_HOSTS))
     )
-
-
-def _clip(text: str, limit: int = 512) -> str:
-    return text if len(text) <= limit else text[:limit] + "...(truncated)"
 
 
 def parse_expiry(value: Any, source: str) -> datetime:

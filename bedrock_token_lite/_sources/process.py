@@ -102,6 +102,21 @@ def _stop(proc: Any) -> None:
         proc.wait()
 
 
+def _output_values(stdout: bytes) -> List[str]:
+    """The text values a helper's output holds (what a failing helper might echo)."""
+    text = stdout.decode("utf-8", "replace")
+    found = [text.strip()]
+    try:
+        import json
+
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return found
+    if isinstance(data, dict):
+        found.extend(str(v) for v in data.values() if isinstance(v, str))
+    return found
+
+
 def configured_timeout(config: SessionConfig) -> Optional[float]:
     """The limit the configuration sets for a helper (``None``: none), else the default.
 
@@ -317,13 +332,20 @@ class ProcessProvider:
                 % (program, exc.strerror or type(exc).__name__),
             ) from None
         if returncode != 0:
-            raise self._exit_error(program, returncode, stderr)
+            raise self._exit_error(program, returncode, stderr, stdout)
         return self._parse(stdout)
 
-    def _exit_error(self, program: str, returncode: int, stderr: bytes) -> Exception:
-        text = stderr.decode("utf-8", "replace")
-        if len(text) > STDERR_LIMIT:
-            text = text[:STDERR_LIMIT] + "... (%d more characters)" % (len(text) - STDERR_LIMIT)
+    def _exit_error(
+        self, program: str, returncode: int, stderr: bytes, stdout: bytes = b""
+    ) -> Exception:
+        from .._common.redact import foreign_text
+
+        raw = stderr.decode("utf-8", "replace")
+        # A failing helper may print on stderr what it meant to print on stdout: its
+        # stdout's values are the secrets to keep out (the one redaction step).
+        text = foreign_text(raw[:STDERR_LIMIT], _output_values(stdout), limit=STDERR_LIMIT)
+        if len(raw) > STDERR_LIMIT:
+            text += "... (%d more characters)" % (len(raw) - STDERR_LIMIT)
         if returncode < 0:
             status = "was killed by signal %d" % (-returncode,)
         else:
@@ -335,7 +357,7 @@ class ProcessProvider:
             profile=self.profile_name,
         )
         error.returncode = returncode
-        error.stderr = text
+        error.stderr = raw
         return error
 
     def _parse(self, stdout: bytes) -> Dict[str, Any]:

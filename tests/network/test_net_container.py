@@ -440,3 +440,29 @@ def test_parse_expiry_rejects_naive_and_garbage(text: Any) -> None:
         parse_expiry(text, "test")
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, TypeError)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda t: t[: len(t) // 2] + " and " + t[len(t) // 2 :],  # split in two
+        lambda t: __import__("urllib.parse").parse.quote(t, safe=""),  # percent-encoded
+        lambda t: t[3:-3],  # a long fragment
+        lambda t: t + "\n" + t,  # across lines
+    ],
+    ids=["split", "encoded", "fragment", "lines"],
+)
+def test_no_form_of_an_echoed_token_survives(serve, shape) -> None:  # type: ignore[no-untyped-def]
+    server = serve(
+        {("GET", "/c"): lambda seen: Reply(401, "bad " + shape(seen.headers["authorization"]))}
+    )
+    env = {
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/c",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": TOKEN,
+    }
+    with pytest.raises(CredentialRetrievalError) as info:
+        ContainerProvider(env, sleep=lambda s: None).load()
+    text = str(info.value)
+    assert "\n" not in text
+    for i in range(len(TOKEN) - 11):
+        assert TOKEN[i : i + 12] not in text
