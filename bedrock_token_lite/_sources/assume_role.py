@@ -28,6 +28,7 @@ __all__ = [
     "CachedFetcher",
     "assume_role_cache_key",
     "default_mfa_prompter",
+    "session_params",
 ]
 
 #: The ``credential_source`` values botocore accepts (exact, case-sensitive).
@@ -38,6 +39,25 @@ CACHE_EXPIRY_WINDOW_SECONDS = 15 * 60
 if TYPE_CHECKING:  # pragma: no cover
     Prompter = Callable[[str], str]
     Config = Mapping[str, Any]
+
+
+def session_params(
+    params: List[Tuple[str, Any]], session_name: Optional[str], clock: Clock
+) -> Tuple[List[Tuple[str, Any]], str]:
+    """The call's parameters with botocore's generated session name, and its cache key.
+
+    Without a (non-empty) ``role_session_name`` botocore names the session
+    ``botocore-session-<epoch seconds>``, keeping the parameter's position,
+    and leaves the name out of the cache key (AssumeRole and web identity alike).
+    """
+    generated = not session_name
+    if generated:
+        from .._aws.params import set_param
+
+        params = set_param(
+            params, "RoleSessionName", "botocore-session-%d" % int(clock().timestamp())
+        )
+    return params, assume_role_cache_key(params, generated)
 
 
 def assume_role_cache_key(params: List[Tuple[str, Any]], generated_session_name: bool) -> str:
@@ -296,14 +316,7 @@ class AssumeRoleProvider:
         if duration is not None:
             params.append(("DurationSeconds", duration))
         params.append(("RoleArn", role_arn))
-        generated = not session_name
-        if generated:
-            from .._aws.params import set_param
-
-            params = set_param(
-                params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
-            )
-        key = assume_role_cache_key(params, generated)
+        params, key = session_params(params, session_name, self._clock)
         frozen_params = list(params)
 
         from .._aws.sts import call_sts

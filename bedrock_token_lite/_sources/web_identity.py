@@ -7,7 +7,7 @@ from .._common.credentials import Credentials
 from .._config.session import SessionConfig
 from .._config.settings import lookup, provider_profile_name
 from .._errors import InvalidConfigError
-from .assume_role import CachedFetcher, assume_role_cache_key
+from .assume_role import CachedFetcher, session_params
 
 # The STS client, refreshable credentials and datetime load only once a token
 # file is configured: the chain asks this provider for every profile.
@@ -137,14 +137,7 @@ class AssumeRoleWithWebIdentityProvider:
         if session_name is not None:
             params.append(("RoleSessionName", session_name))
         params.append(("RoleArn", role_arn))
-        generated = not session_name
-        if generated:
-            from .._aws.params import set_param
-
-            params = set_param(
-                params, "RoleSessionName", "botocore-session-%d" % int(self._clock().timestamp())
-            )
-        key = assume_role_cache_key(params, generated)
+        params, key = session_params(params, session_name, self._clock)
         from .._aws.client import ClientConfig
         from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
