@@ -336,11 +336,10 @@ def test_the_version_is_written_once_where_the_build_reads_it() -> None:
     # literal in __init__, imports the package and reads the attribute.
     tree = ast.parse(MODULES[PACKAGE + "._version"].read_text(encoding="utf-8"))
     literals = [
-        node.value.value
+        ast.literal_eval(node.value)  # a Str on Python 3.7, a Constant later
         for node in tree.body
         if isinstance(node, ast.Assign)
         and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
-        and isinstance(node.value, ast.Constant)
     ]
     assert literals == [bedrock_token_lite.__version__]
     init = MODULES[PACKAGE].read_text(encoding="utf-8")
