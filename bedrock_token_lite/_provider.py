@@ -193,11 +193,18 @@ def issue(credentials: Any, region: str, expiry: int, now: datetime) -> Issued:
     method = getattr(frozen, "method", None) or getattr(credentials, "method", None) or "unknown"
     token = generate_token(frozen, region, expiry=expiry, now=now)
     issued_at = now.replace(microsecond=0)
+    try:
+        token_expires_at = issued_at + timedelta(seconds=expiry)
+    except OverflowError:
+        raise InvalidParameterError(
+            "a token issued at %s would expire after the year 9999; check the clock"
+            % (issued_at.isoformat(),)
+        ) from None
     return Issued(
         token,
         region,
         issued_at,
-        issued_at + timedelta(seconds=expiry),
+        token_expires_at,
         credentials_expire_at,
         str(method),
     )

@@ -481,3 +481,21 @@ def test_a_cancelled_waiting_task_does_not_disturb_the_others() -> None:
     assert isinstance(results[0], str)
     assert results[0] == results[3]
     assert source.loads == 1
+
+
+def test_a_clock_at_the_end_of_time_is_a_library_error() -> None:
+    from datetime import datetime, timezone
+
+    import bedrock_token_lite as btl
+
+    class Source:
+        def load(self) -> btl.Credentials:
+            return btl.Credentials("AKIDEXAMPLE", "secret")
+
+    tokens = btl.TokenProvider(
+        "us-east-1",
+        credentials_provider=Source(),
+        clock=lambda: datetime.max.replace(tzinfo=timezone.utc),
+    )
+    with pytest.raises(btl.InvalidParameterError, match="after the year 9999"):
+        tokens()
