@@ -13,6 +13,7 @@ from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime
+from .._errors import NaiveExpiryError
 from .._source_errors import ResponseParserError
 from .endpoints import sts_endpoint, validate_region
 from .params import validate_lengths
@@ -207,9 +208,10 @@ def _sts_credentials(response: Response, operation: str, method: str) -> Credent
             method, "the STS %s answer has an unreadable Expiration" % (operation,)
         ) from None
     if expiry.tzinfo is None:
-        raise TypeError(
+        raise NaiveExpiryError(  # botocore: a bare TypeError, on first use
             "can't subtract offset-naive and offset-aware datetimes (the STS %s Expiration "
-            "has no timezone)" % (operation,)
+            "has no timezone)" % (operation,),
+            source="STS %s" % (operation,),
         )
     account_id = account_id_from_arn(_find_text(result, "AssumedRoleUser", "Arn"))
     return Credentials(

@@ -21,7 +21,7 @@ from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
 from .._config.session import SessionConfig
 from .._config.settings import provider_profile_name
-from .._errors import InvalidConfigError
+from .._errors import InvalidConfigError, NaiveExpiryError
 from .._source_errors import (
     ClientError,
     SSOTokenCacheError,
@@ -132,6 +132,18 @@ def _write_token(cache_dir: str, start_url: str, session_name: str, token: Dict[
         if os.path.exists(temp_path):
             os.unlink(temp_path)
         raise
+
+
+def _aware(token: Mapping[str, Any], field: str) -> datetime:
+    """A timestamp of the cached token; one without a time zone is botocore's TypeError, ours."""
+    expiry = parse_timestamp(str(token[field]))
+    if expiry.tzinfo is None:
+        raise NaiveExpiryError(
+            "can't compare offset-naive and offset-aware datetimes: the SSO token cache's %s "
+            "has no time zone (Z or an offset); run aws sso login again" % (field,),
+            source="SSO token cache",
+        )
+    return expiry
 
 
 class SSOProvider:
@@ -277,7 +289,7 @@ class SSOProvider:
 
     def _legacy_token(self, start_url: str) -> str:
         token = _load_token(self.token_cache_dir, start_url, None)
-        expiry = parse_timestamp(str(token["expiresAt"]))
+        expiry = _aware(token, "expiresAt")
         if (expiry - self._clock()).total_seconds() <= 0:
             raise UnauthorizedSSOTokenError()
         return str(token["accessToken"])
@@ -320,7 +332,7 @@ class SSOProvider:
     ) -> Tuple[str, datetime]:
         cache_dir = self.token_cache_dir
         token = _load_token(cache_dir, start_url, session_name)
-        expiry = parse_timestamp(str(token["expiresAt"]))
+        expiry = _aware(token, "expiresAt")
         if (expiry - self._clock()).total_seconds() < TOKEN_REFRESH_WINDOW_SECONDS:
             fresh = self._create_token(client_config, token, start_url, region)
             if fresh is not None:
@@ -338,7 +350,7 @@ class SSOProvider:
             for key in ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
         ):
             return None
-        registration_expiry = parse_timestamp(str(token["registrationExpiresAt"]))
+        registration_expiry = _aware(token, "registrationExpiresAt")
         if (registration_expiry - self._clock()).total_seconds() <= 0:
             return None
         endpoint = _endpoint(client_config, "sso-oidc", "oidc", "oidc-fips", region)

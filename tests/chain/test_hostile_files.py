@@ -49,6 +49,7 @@ def _home(tmp_path: Path, case: str) -> Tuple[Dict[str, str], str]:
             "sso-cache-empty": b"",
             "sso-cache-not-json": b"{nope",
             "sso-cache-deep": b"[" * 200000,
+            "sso-cache-naive": b'{"accessToken": "at", "expiresAt": "2099-01-01T00:00:00"}',
         }
         (home / ".aws" / "sso" / "cache" / name).write_bytes(body[case])
     elif case == "process-deep":
@@ -72,6 +73,7 @@ CASES = [
     "sso-cache-empty",
     "sso-cache-not-json",
     "sso-cache-deep",
+    "sso-cache-naive",
     "process-deep",
 ]
 
@@ -102,7 +104,7 @@ def test_ours_is_a_library_error(tmp_path: Path, case: str) -> None:
     message = str(info.value)
     assert "\n" not in message
     assert len(message) < 600
-    assert ("deep" in case) or (home in message)
+    assert ("deep" in case) or ("naive" in case) or (home in message)
 
 
 @requires_botocore_143
