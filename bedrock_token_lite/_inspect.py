@@ -311,10 +311,11 @@ def decode_token(token: str) -> TokenInfo:
             "the text after %r is not canonical base64 (misplaced padding or "
             "non-zero trailing bits)" % TOKEN_PREFIX,
         )
-    try:
-        url = raw.decode("ascii")
-    except UnicodeDecodeError:
-        raise _bad("encoding", "the decoded URL is not ASCII text") from None
+    if not raw.isascii():
+        # Checked, not caught: a UnicodeDecodeError would stay on the error as its
+        # __context__ (``from None`` only hides it), holding the whole decoded URL.
+        raise _bad("encoding", "the decoded URL is not ASCII text")
+    url = raw.decode("ascii")
     host, slash, rest = url.partition("/")
     if host != BEDROCK_HOST:
         raise _bad("host", "the URL's host is %s, not %r" % (_show(host), BEDROCK_HOST))
