@@ -230,7 +230,7 @@ def as_utc(now: datetime) -> datetime:
     """``now`` as a UTC datetime, the instant :func:`sign` and :func:`presign` sign at.
 
     Raises ``TypeError`` for a non-datetime and ``ValueError`` for a naive one
-    (it has no defined instant).
+    (it has no defined instant) or one whose UTC instant is outside datetime's range.
     """
     from datetime import datetime, timezone
 
@@ -243,7 +243,13 @@ def as_utc(now: datetime) -> datetime:
             "a naive datetime has no defined instant"
         )
     if offset:
-        return (now - offset).replace(tzinfo=timezone.utc)
+        try:
+            return (now - offset).replace(tzinfo=timezone.utc)
+        except OverflowError:
+            raise ValueError(
+                "now=%s is outside the years 1-9999 once converted to UTC; pass a "
+                "realistic signing time" % (now.isoformat(),)
+            ) from None
     return now
 
 
