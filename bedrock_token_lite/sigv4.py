@@ -413,11 +413,14 @@ def _utf8_guard(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UnicodeEncodeError:
-            try:
-                parts = credential_parts(kwargs.get("credentials"))
-            except (TypeError, AttributeError):
-                parts = ("", "", None)
-            raise not_utf8(*parts) from None
+            pass
+        # Raised here, after the handler: raised in it, the encoder's error would
+        # stay on ours as ``__context__`` (``from None`` only hides it).
+        try:
+            parts = credential_parts(kwargs.get("credentials"))
+        except (TypeError, AttributeError):
+            parts = ("", "", None)
+        raise not_utf8(*parts)
 
     guarded.__name__ = func.__name__
     guarded.__qualname__ = func.__qualname__
