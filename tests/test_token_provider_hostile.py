@@ -531,7 +531,9 @@ def test_a_clock_outside_the_range_in_utc_is_a_library_error(reading: datetime) 
 )
 def test_verify_token_with_now_outside_the_range_in_utc(now: datetime) -> None:
     token = btl.generate_token(
-        btl.Credentials("AKID", "secret"), "us-east-1", now=datetime(2026, 1, 1, tzinfo=timezone.utc)
+        btl.Credentials("AKID", "secret"),
+        "us-east-1",
+        now=datetime(2026, 1, 1, tzinfo=timezone.utc),
     )
     with pytest.raises(btl.InvalidParameterError, match="outside the years"):
         btl.verify_token(token, btl.Credentials("AKID", "secret"), now=now)
