@@ -73,9 +73,10 @@ values = st.one_of(
             "https://example.awsapps.com/start",
         ]
     ),
-    st.just(SECRET),
-    st.just(TOKEN),
 )
+# The canaries go only under the keys that hold secrets: a profile name or a role
+# ARN that happens to equal one is, rightly, named in messages (botocore does too).
+SECRET_KEYS = {"aws_secret_access_key": SECRET, "aws_session_token": TOKEN}
 
 
 def _one_line(text: str) -> str:
@@ -100,7 +101,10 @@ def lines(draw: st.DrawFn, dirty: bool) -> str:
         return draw(st.sampled_from(["", "  ", "#", ";c", "\t"]))
     indent = draw(st.sampled_from(["", "", " ", "\t"] if dirty else [""]))
     sep = draw(st.sampled_from([" = ", "=", " =", ": ", " "] if dirty else [" = ", "=", ": "]))
-    return indent + draw(st.sampled_from(KEYS)) + sep + clean(draw(values))
+    key = draw(st.sampled_from(KEYS))
+    if key in SECRET_KEYS and draw(st.booleans()):
+        return indent + key + sep + SECRET_KEYS[key]
+    return indent + key + sep + clean(draw(values))
 
 
 structured = st.booleans().flatmap(
