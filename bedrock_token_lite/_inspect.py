@@ -184,9 +184,13 @@ def _canonical_value(name: str, value: str) -> str:
     """The decoded value, after checking it is percent-encoded exactly as SigV4 encodes it."""
     raw = sigv4.unquote_to_bytes(value)
     try:
-        text = raw.decode("utf-8")
+        text: Optional[str] = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _bad("parameter", "%s is not percent-encoded UTF-8" % name) from None
+        text = None
+    if text is None:
+        # Raised after the handler: in it, the decode error (its ``object`` is the
+        # value: a signature, a session token) would stay on ours as __context__.
+        raise _bad("parameter", "%s is not percent-encoded UTF-8" % name)
     if sigv4.uri_encode(text) != value:
         raise _bad(
             "parameter",

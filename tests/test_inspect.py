@@ -463,3 +463,14 @@ def test_a_non_ascii_url_keeps_no_copy_of_the_token_in_the_error() -> None:
     assert info.value.check == "encoding"
     assert info.value.__context__ is None
     assert info.value.__cause__ is None
+
+
+def test_a_value_that_is_not_utf8_keeps_no_copy_of_it_in_the_error() -> None:
+    """The decode error's ``object`` is the decoded value (here the session token);
+    ``from None`` hid it from tracebacks but kept it as ``__context__``."""
+    good = url_of(btl.generate_token(WITH_SESSION, "us-east-1", now=T0))
+    token = token_of(good.replace("X-Amz-Security-Token=", "X-Amz-Security-Token=%FF"))
+    with pytest.raises(btl.InvalidTokenError) as info:
+        btl.decode_token(token)
+    assert info.value.check == "parameter"
+    assert info.value.__context__ is None
