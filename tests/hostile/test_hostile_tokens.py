@@ -56,7 +56,7 @@ names = st.one_of(st.sampled_from([n for n, _ in PAIRS]), st.text(max_size=20), 
 def mutated(draw: st.DrawFn) -> str:
     pairs = list(PAIRS)
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        op = draw(st.sampled_from(["drop", "dup", "swap", "value", "name", "add", "host"]))
+        op = draw(st.sampled_from(["drop", "dup", "swap", "value", "edit", "name", "add", "host"]))
         i = draw(st.integers(min_value=0, max_value=max(len(pairs) - 1, 0)))
         if not pairs and op != "add":
             op = "add"
@@ -69,6 +69,10 @@ def mutated(draw: st.DrawFn) -> str:
             pairs[i], pairs[j] = pairs[j], pairs[i]
         elif op == "value":
             pairs[i] = (pairs[i][0], draw(values))
+        elif op == "edit":  # a real value (the signature, the session token) with a bad escape
+            name, value = pairs[i]
+            where = draw(st.integers(min_value=0, max_value=len(value)))
+            pairs[i] = (name, value[:where] + draw(values) + value[where:])
         elif op == "name":
             pairs[i] = (draw(names), pairs[i][1])
         else:
@@ -79,7 +83,22 @@ def mutated(draw: st.DrawFn) -> str:
     return _wrap(host + sep + joiner.join("%s=%s" % p for p in pairs))
 
 
+BAD_ESCAPES = ["%", "%z", "%zz", "%ff", "%C3", "%C3%28", "%ED%B3%BF", "%00", "%2f", "+"]
+
+
+@st.composite
+def escaped(draw: st.DrawFn) -> str:
+    """One real value (the signature, the session token...) with a bad percent-escape in it."""
+    pairs = list(PAIRS)
+    i = draw(st.integers(min_value=0, max_value=len(pairs) - 1))
+    name, value = pairs[i]
+    where = draw(st.integers(min_value=0, max_value=len(value)))
+    pairs[i] = (name, value[:where] + draw(st.sampled_from(BAD_ESCAPES)) + value[where:])
+    return _wrap(HOST + "?" + "&".join("%s=%s" % p for p in pairs))
+
+
 tokens = st.one_of(
+    escaped(),
     texts,
     texts.map(lambda t: PREFIX + t),
     st.binary(max_size=300).map(lambda b: PREFIX + base64.b64encode(b).decode()),
