@@ -178,7 +178,10 @@ def sign_token(
         )
         return TOKEN_PREFIX + b2a_base64(url, newline=False).decode()
     except UnicodeEncodeError:
-        raise InvalidParameterError(str(sigv4.not_utf8(access_key, secret_key, token))) from None
+        pass
+    # After the handler, not in it: there the encoder's error (its ``object`` is the
+    # secret key or session token) would stay on ours as ``__context__``.
+    raise InvalidParameterError(str(sigv4.not_utf8(access_key, secret_key, token)))
 
 
 #: (access key, session token, region, expiry) -> the fixed parts of the

@@ -184,9 +184,13 @@ def _canonical_value(name: str, value: str) -> str:
     """The decoded value, after checking it is percent-encoded exactly as SigV4 encodes it."""
     raw = sigv4.unquote_to_bytes(value)
     try:
-        text = raw.decode("utf-8")
+        text: Optional[str] = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise _bad("parameter", "%s is not percent-encoded UTF-8" % name) from None
+        text = None
+    if text is None:
+        # Raised after the handler: in it, the decode error (its ``object`` is the
+        # value: a signature, a session token) would stay on ours as __context__.
+        raise _bad("parameter", "%s is not percent-encoded UTF-8" % name)
     if sigv4.uri_encode(text) != value:
         raise _bad(
             "parameter",
@@ -311,10 +315,11 @@ def decode_token(token: str) -> TokenInfo:
             "the text after %r is not canonical base64 (misplaced padding or "
             "non-zero trailing bits)" % TOKEN_PREFIX,
         )
-    try:
-        url = raw.decode("ascii")
-    except UnicodeDecodeError:
-        raise _bad("encoding", "the decoded URL is not ASCII text") from None
+    if not raw.isascii():
+        # Checked, not caught: a UnicodeDecodeError would stay on the error as its
+        # __context__ (``from None`` only hides it), holding the whole decoded URL.
+        raise _bad("encoding", "the decoded URL is not ASCII text")
+    url = raw.decode("ascii")
     host, slash, rest = url.partition("/")
     if host != BEDROCK_HOST:
         raise _bad("host", "the URL's host is %s, not %r" % (_show(host), BEDROCK_HOST))

@@ -74,7 +74,13 @@ def _aware_utc(value: datetime, what: str) -> datetime:
             "%s must be a timezone-aware datetime (for example datetime.now(timezone.utc)), "
             "got %r" % (what, value)
         )
-    value = value.astimezone(timezone.utc)
+    try:
+        value = value.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidParameterError(
+            "%s returned %s, outside the years 1-9999 once converted to UTC"
+            % (what, value.isoformat())
+        ) from None
     if type(value) is not datetime:  # a subclass could raise in any later comparison
         value = datetime(
             value.year,

@@ -230,7 +230,7 @@ def as_utc(now: datetime) -> datetime:
     """``now`` as a UTC datetime, the instant :func:`sign` and :func:`presign` sign at.
 
     Raises ``TypeError`` for a non-datetime and ``ValueError`` for a naive one
-    (it has no defined instant).
+    (it has no defined instant) or one whose UTC instant is outside datetime's range.
     """
     from datetime import datetime, timezone
 
@@ -243,7 +243,13 @@ def as_utc(now: datetime) -> datetime:
             "a naive datetime has no defined instant"
         )
     if offset:
-        return (now - offset).replace(tzinfo=timezone.utc)
+        try:
+            return (now - offset).replace(tzinfo=timezone.utc)
+        except OverflowError:
+            raise ValueError(
+                "now=%s is outside the years 1-9999 once converted to UTC; pass a "
+                "realistic signing time" % (now.isoformat(),)
+            ) from None
     return now
 
 
@@ -407,11 +413,14 @@ def _utf8_guard(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UnicodeEncodeError:
-            try:
-                parts = credential_parts(kwargs.get("credentials"))
-            except (TypeError, AttributeError):
-                parts = ("", "", None)
-            raise not_utf8(*parts) from None
+            pass
+        # Raised here, after the handler: raised in it, the encoder's error would
+        # stay on ours as ``__context__`` (``from None`` only hides it).
+        try:
+            parts = credential_parts(kwargs.get("credentials"))
+        except (TypeError, AttributeError):
+            parts = ("", "", None)
+        raise not_utf8(*parts)
 
     guarded.__name__ = func.__name__
     guarded.__qualname__ = func.__qualname__

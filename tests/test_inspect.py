@@ -450,3 +450,27 @@ def test_decode_errors_quote_nothing_from_the_token(token: str) -> None:
         btl.decode_token(token)
     for text in (str(info.value), repr(info.value)):
         assert PLANTED[:8] not in text
+
+
+def test_a_non_ascii_url_keeps_no_copy_of_the_token_in_the_error() -> None:
+    """``raise ... from None`` hides the context from tracebacks but keeps it on the
+    exception: a UnicodeDecodeError there held the whole decoded URL, signature and
+    session token included, for any error reporter walking ``__context__``."""
+    good = url_of(btl.generate_token(WITH_SESSION, "us-east-1", now=T0))
+    token = PREFIX + base64.b64encode(b"\xc2\x80" + good.encode()).decode()
+    with pytest.raises(btl.InvalidTokenError) as info:
+        btl.decode_token(token)
+    assert info.value.check == "encoding"
+    assert info.value.__context__ is None
+    assert info.value.__cause__ is None
+
+
+def test_a_value_that_is_not_utf8_keeps_no_copy_of_it_in_the_error() -> None:
+    """The decode error's ``object`` is the decoded value (here the session token);
+    ``from None`` hid it from tracebacks but kept it as ``__context__``."""
+    good = url_of(btl.generate_token(WITH_SESSION, "us-east-1", now=T0))
+    token = token_of(good.replace("X-Amz-Security-Token=", "X-Amz-Security-Token=%FF"))
+    with pytest.raises(btl.InvalidTokenError) as info:
+        btl.decode_token(token)
+    assert info.value.check == "parameter"
+    assert info.value.__context__ is None

@@ -867,3 +867,31 @@ def test_a_failing_helper_that_echoes_its_output_on_stderr_leaks_nothing(
     assert "\n" not in text
     assert "failed after writing" in text
     assert error.stderr == echoed  # type: ignore[attr-defined]  # the raw text, for programs
+
+
+def _canned(returncode: int, stdout: bytes, stderr: bytes = b"") -> Any:
+    def runner(argv: Any, env: Any, timeout: Any) -> Tuple[int, bytes, bytes]:
+        return returncode, stdout, stderr
+
+    return runner
+
+
+def test_a_failing_helper_whose_output_has_a_lone_surrogate_is_a_library_error() -> None:
+    """A JSON ``\\udcff`` escape decodes to a lone surrogate; redacting it from
+    stderr used to escape as a bare UnicodeEncodeError."""
+    out = b'{"Version": 1, "AccessKeyId": "AK", "SecretAccessKey": "CANARYsecret\\udcff"}'
+    cfg = {"profiles": {"dev": {"credential_process": "helper"}}}
+    provider = btl.ProcessProvider("dev", load_config=lambda: cfg, runner=_canned(1, out, b"x"))
+    with pytest.raises(btl.CredentialProcessError) as info:
+        provider.load()
+    assert "CANARY" not in str(info.value)
+
+
+def test_output_that_is_not_utf8_keeps_no_copy_of_it_on_the_error() -> None:
+    """The UnicodeDecodeError holds the whole output; ``from None`` kept it as __context__."""
+    out = b'{"Version": 1, "AccessKeyId": "AK", "SecretAccessKey": "CANARYsecret\xff"}'
+    cfg = {"profiles": {"dev": {"credential_process": "helper"}}}
+    provider = btl.ProcessProvider("dev", load_config=lambda: cfg, runner=_canned(0, out))
+    with pytest.raises(btl.CredentialProcessOutputError) as info:
+        provider.load()
+    assert info.value.__context__ is None

@@ -136,6 +136,21 @@ def test_naive_now_is_refused(signer: Any) -> None:
 
 
 @pytest.mark.parametrize("signer", [sign, presign])
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(minutes=1))),
+        datetime.max.replace(tzinfo=timezone(timedelta(minutes=-1))),
+    ],
+    ids=["before-year-1", "after-year-9999"],
+)
+def test_now_outside_the_range_in_utc_is_a_value_error(signer: Any, now: datetime) -> None:
+    """Its UTC instant is outside datetime's range: ValueError, not OverflowError."""
+    with pytest.raises(ValueError, match="outside the years 1-9999"):
+        signer(now=now)
+
+
+@pytest.mark.parametrize("signer", [sign, presign])
 @pytest.mark.parametrize("now", [date(2015, 8, 30), 1440938160, "20150830T123600Z", None])
 def test_non_datetime_now_is_refused(signer: Any, now: Any) -> None:
     with pytest.raises(TypeError, match="now must be a datetime"):

@@ -499,3 +499,41 @@ def test_a_clock_at_the_end_of_time_is_a_library_error() -> None:
     )
     with pytest.raises(btl.InvalidParameterError, match="after the year 9999"):
         tokens()
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(minutes=1))),
+        datetime.max.replace(tzinfo=timezone(timedelta(minutes=-1))),
+    ],
+    ids=["before-year-1", "after-year-9999"],
+)
+def test_a_clock_outside_the_range_in_utc_is_a_library_error(reading: datetime) -> None:
+    """Converting the reading to UTC overflows: InvalidParameterError, not OverflowError."""
+
+    class Fixed:
+        def load(self) -> btl.Credentials:
+            return btl.Credentials("AKID", "secret")
+
+    provider = btl.TokenProvider("us-east-1", credentials_provider=Fixed(), clock=lambda: reading)
+    with pytest.raises(btl.InvalidParameterError, match="clock"):
+        provider.token()
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(minutes=1))),
+        datetime.max.replace(tzinfo=timezone(timedelta(minutes=-1))),
+    ],
+    ids=["before-year-1", "after-year-9999"],
+)
+def test_verify_token_with_now_outside_the_range_in_utc(now: datetime) -> None:
+    token = btl.generate_token(
+        btl.Credentials("AKID", "secret"),
+        "us-east-1",
+        now=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    )
+    with pytest.raises(btl.InvalidParameterError, match="outside the years"):
+        btl.verify_token(token, btl.Credentials("AKID", "secret"), now=now)

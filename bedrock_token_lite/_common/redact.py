@@ -43,7 +43,10 @@ def secret_variants(secrets: Iterable[Optional[str]]) -> List[str]:
     for secret in secrets:
         if not secret or len(secret) < MIN_SECRET:
             continue
-        for variant in (secret, quote(secret, safe=""), quote_plus(secret, safe="")):
+        # surrogatepass: a secret may hold lone surrogates (a JSON "\udcff" escape, an
+        # undecodable environment byte); encoding it strictly would raise here.
+        encoded = secret.encode("utf-8", "surrogatepass")
+        for variant in (secret, quote(encoded, safe=""), quote_plus(encoded, safe="")):
             if variant not in found:
                 found.append(variant)
     return found

@@ -32,6 +32,7 @@ def read_token_file(
     that are not text :class:`TokenFileDecodeError` (a ``UnicodeError``).  No message
     quotes the file's content.
     """
+    encoding, start = "", 0
     try:
         with open(path) as handle:
             return handle.read()
@@ -45,11 +46,7 @@ def read_token_file(
             path,
         ) from None
     except UnicodeDecodeError as exc:
-        raise TokenFileDecodeError(
-            "The %s %r is not text in the locale's encoding (%s at byte %d); write the "
-            "token as text" % (what, path, exc.encoding, exc.start),
-            path,
-        ) from None
+        encoding, start = exc.encoding, exc.start
     except OSError as exc:
         leaf = TokenFilePermissionError if isinstance(exc, PermissionError) else TokenFileReadError
         raise leaf(
@@ -57,3 +54,11 @@ def read_token_file(
             % (what, path, exc.strerror or type(exc).__name__),
             path,
         ) from None
+    # Only a decode error gets here.  Raised after the handler, not in it, where the
+    # decode error (its ``object`` is the file's bytes: the token) would stay on ours
+    # as ``__context__``.
+    raise TokenFileDecodeError(
+        "The %s %r is not text in the locale's encoding (%s at byte %d); write the "
+        "token as text" % (what, path, encoding, start),
+        path,
+    )

@@ -175,11 +175,16 @@ def _parse_file(expanded: str, parse_subsections: bool) -> Tuple[RawConfig, bool
     parse_count += 1
     from . import iniparse as _iniparse
 
+    failure: Optional[Tuple[str, Optional[int]]] = None
     try:
         sections, defaults, opened = _iniparse.read(expanded)
     except (_iniparse.Error, UnicodeDecodeError) as e:
-        detail, lineno = _describe(e)
-        raise ConfigParseError(expanded, detail, lineno) from None
+        failure = _describe(e)
+    if failure is not None:
+        # Raised here, not in the handler: there the parser's error would stay on
+        # ours as __context__ (``from None`` only hides it), and a UnicodeDecodeError
+        # holds the file's bytes, secrets and all.
+        raise ConfigParseError(expanded, failure[0], failure[1])
     config: RawConfig = {}
     for section, options in _iniparse.view(sections, defaults).items():
         values: Dict[str, Any] = {}

@@ -243,12 +243,16 @@ class ContainerProvider:
                 "Received error when attempting to retrieve container metadata: %s" % (exc,)
             ) from None
         try:
-            text = response.body.decode("utf-8")
+            text: Optional[str] = response.body.decode("utf-8")
         except UnicodeDecodeError:
+            text = None
+        if text is None:
+            # Raised after the handler: in it, the decode error (holding the body, the
+            # credentials in it) would stay on ours as ``__context__``.
             raise InvalidResponseError(
                 "The container credentials endpoint %s returned a body that is not UTF-8"
                 % (response.url,)
-            ) from None
+            )
         if response.status != 200:
             from .._common.redact import foreign_text
 

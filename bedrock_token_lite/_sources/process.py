@@ -364,9 +364,13 @@ class ProcessProvider:
         import json
 
         try:
-            text = stdout.decode("utf-8")
+            text: Optional[str] = stdout.decode("utf-8")
         except UnicodeDecodeError:
-            raise self._fail(CredentialProcessOutputError, "the output is not UTF-8 text") from None
+            text = None
+        if text is None:
+            # Raised here, not in the handler, where the decode error (holding the whole
+            # output, secrets and all) would stay on ours as __context__.
+            raise self._fail(CredentialProcessOutputError, "the output is not UTF-8 text")
         try:
             parsed = json.loads(text)
         except RecursionError:

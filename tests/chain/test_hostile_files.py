@@ -121,3 +121,14 @@ def test_ours_is_also_the_builtin_botocore_raises(tmp_path: Path, case: str) -> 
     with pytest.raises(btl.BedrockTokenError) as info:
         btl.resolve_credentials("p", environ=env).get_frozen_credentials()
     assert isinstance(info.value, getattr(builtins, raised))
+
+
+def test_a_token_file_that_is_not_text_is_not_kept_on_the_error(tmp_path: Path) -> None:
+    """The decode error's ``object`` is the file (the token); ``from None`` kept it as context."""
+    from bedrock_token_lite._common.token_file import read_token_file
+
+    path = tmp_path / "token"
+    path.write_bytes(b"CANARY-web-identity-token\xff\xfe")
+    with pytest.raises(btl.TokenFileDecodeError) as info:
+        read_token_file(str(path), "web identity token file")
+    assert info.value.__context__ is None

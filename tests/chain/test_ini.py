@@ -243,3 +243,14 @@ def test_plain_headers_do_not_load_shlex_or_re(tmp_path: Path) -> None:
         [sys.executable, "-c", code, str(config)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "['default', 'dev'] ['s'] []"
+
+
+def test_a_parse_error_keeps_no_copy_of_the_file(tmp_path: Path) -> None:
+    """The decode error (its ``object`` is the whole file) must not ride along as
+    ``__context__``: ``from None`` hides it from tracebacks but keeps it."""
+    path = tmp_path / "config"
+    path.write_bytes(b"[default]\naws_secret_access_key = CANARYsecret\n\xff\n")
+    with pytest.raises(ConfigParseError) as info:
+        _ini.raw_config_parse(str(path))
+    assert info.value.__context__ is None
+    assert "CANARY" not in repr(info.value)

@@ -12,7 +12,7 @@ from _loopback import Reply, closed_port, elapsed, silent_port
 from _oracle import isolated_env
 from _support import requires_botocore_143, sample
 
-from bedrock_token_lite._errors import CredentialRetrievalError
+from bedrock_token_lite._errors import BedrockTokenError, CredentialRetrievalError
 from bedrock_token_lite._source_errors import (
     AuthTokenFileNotFoundError,
     InvalidAuthTokenError,
@@ -466,3 +466,17 @@ def test_no_form_of_an_echoed_token_survives(serve, shape) -> None:  # type: ign
     assert "\n" not in text
     for i in range(len(TOKEN) - 11):
         assert TOKEN[i : i + 12] not in text
+
+
+def test_a_body_that_is_not_utf8_is_not_kept_on_the_error(serve) -> None:
+    """The decode error holds the body (the credentials); ``from None`` kept it as context."""
+    body = b'{"AccessKeyId": "A", "SecretAccessKey": "' + SECRET.encode() + b'\xff"}'
+    server = serve({("GET", "/c"): [Reply(200, body)]})
+    env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/c"}
+    with pytest.raises(BedrockTokenError) as info:
+        ContainerProvider(env, timeout=2).load()
+    error: BaseException = info.value
+    while error.__cause__ or error.__context__:
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+        assert not isinstance(error, UnicodeDecodeError)
+    assert SECRET not in repr(info.value)
