@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
-from typing import List, Sequence, TypeVar
+from typing import List, Sequence, Tuple, TypeVar
 
 import pytest
 
@@ -39,3 +40,32 @@ T = TypeVar("T")
 def sample(scenarios: Sequence[T], every: int = 5) -> List[T]:
     """All scenarios normally; every ``every``-th one under BTL_QUICK=1 (secondary Pythons)."""
     return list(scenarios) if not QUICK else list(scenarios)[::every]
+
+
+def self_signed_cert(directory: Path, name: str = "cert") -> Tuple[Path, Path]:
+    """(certificate, key) PEM files for 127.0.0.1, made by the openssl command (check it exists)."""
+    cert, key = directory / (name + ".pem"), directory / (name + ".key")
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from _loopback import Reply, closed_port, elapsed, silent_port
+from _support import self_signed_cert
 
 from bedrock_token_lite._aws import http as _http
 from bedrock_token_lite._errors import CredentialsError
@@ -300,33 +301,7 @@ def tls_pair(tmp_path_factory):
 
     if shutil.which("openssl") is None:
         pytest.skip("the openssl command is not installed")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=30,
-    )
-    return cert, key
+    return self_signed_cert(tmp_path_factory.mktemp("tls"))
 
 
 def test_https_verifies_against_aws_ca_bundle(serve, tls_pair) -> None:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import shutil
 import ssl
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
-from _support import requires_botocore_143, sample
+from _support import requires_botocore_143, sample, self_signed_cert
 from sts_harness import (
     ROLE_ARN,
     SOURCE_AK,
@@ -264,31 +263,7 @@ def test_ca_bundle_matches_botocore(case: Case, tmp_path: Path) -> None:
 
 
 def _self_signed(directory: Path, name: str) -> Path:
-    cert, key = directory / (name + ".pem"), directory / (name + ".key")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return cert
+    return self_signed_cert(directory, name)[0]
 
 
 @pytest.fixture(scope="module")
