@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._config.session import SessionConfig
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
@@ -12,6 +11,8 @@ from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCrede
 # The STS client, refreshable credentials, datetime and the rarer errors load only
 # once a profile has a role_arn: the chain asks this provider before the files
 # for every profile, and most profiles have none.
+from .context import CallHooks
+
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
@@ -156,7 +157,7 @@ def _static_from_profile(profile: Config, method: str) -> Credentials:
     )
 
 
-class AssumeRoleProvider:
+class AssumeRoleProvider(CallHooks):
     """botocore's ``AssumeRoleProvider``: ``role_arn`` with a source profile or credential source.
 
     ``load()`` validates the profile and resolves the source credentials
@@ -211,9 +212,7 @@ class AssumeRoleProvider:
             explicit_profile=explicit_profile,
         )
         self._setup(config, source_chain, credential_sourcer, cache, mfa_prompter, sts_region)
-        self._clock: Clock = clock or utc_now
-        self._transport = transport
-        self._sleep = sleep
+        self._set_hooks(clock, transport, sleep)
 
     @classmethod
     def from_context(
@@ -226,9 +225,7 @@ class AssumeRoleProvider:
         """The provider of the session profile of ``ctx``, as the chain builds it."""
         provider = cls.__new__(cls)
         provider._setup(ctx.config, source_chain, credential_sourcer, ctx.cache, None, None)
-        provider._clock = ctx.clock or utc_now
-        provider._transport = ctx.transport
-        provider._sleep = ctx.sleep
+        provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
         return provider
 
     def _setup(

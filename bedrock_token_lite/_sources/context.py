@@ -26,9 +26,11 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, Dict, Optional
 
+    from .._aws.retries import Sleep, Transport
+    from .._common.clock import Clock
     from .._config.session import SessionConfig
 
-__all__ = ["SourceContext"]
+__all__ = ["CallHooks", "SourceContext"]
 
 
 class SourceContext:
@@ -56,3 +58,27 @@ class SourceContext:
         self.clock = clock
         self.sleep = sleep
         self.transport = transport
+
+
+class CallHooks:
+    """The clock, transport and sleep a source that calls AWS goes through (tests replace them).
+
+    Shared by the STS and SSO sources: their public constructors take the three
+    as keyword arguments, their ``from_context`` takes them from the context.
+    """
+
+    _clock: Clock
+    _transport: Optional[Transport]
+    _sleep: Optional[Sleep]
+
+    def _set_hooks(
+        self,
+        clock: Optional[Clock],
+        transport: Optional[Transport],
+        sleep: Optional[Sleep],
+    ) -> None:
+        from .._common.clock import utc_now
+
+        self._clock = clock or utc_now
+        self._transport = transport
+        self._sleep = sleep

@@ -14,7 +14,6 @@ import os
 from .._aws.client import ClientConfig
 from .._aws.endpoints import custom_endpoint, service_endpoint, validate_region
 from .._aws.rest_json import call_json
-from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
@@ -30,6 +29,7 @@ from .._source_errors import (
     UnauthorizedSSOTokenError,
 )
 from .assume_role import CachedFetcher
+from .context import CallHooks
 from .sso_profile import has_sso_keys
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
@@ -146,7 +146,7 @@ def _aware(token: Mapping[str, Any], field: str) -> datetime:
     return expiry
 
 
-class SSOProvider:
+class SSOProvider(CallHooks):
     """botocore's ``SSOProvider`` for legacy and ``sso-session`` profiles.
 
     ``load()`` returns ``None`` unless the profile has ``sso_role_name`` or
@@ -187,9 +187,7 @@ class SSOProvider:
             explicit_profile=explicit_profile,
         )
         self._setup(config, own, cache, token_cache_dir)
-        self._clock: Clock = clock or utc_now
-        self._transport = transport
-        self._sleep = sleep
+        self._set_hooks(clock, transport, sleep)
 
     @classmethod
     def from_context(cls, ctx: SourceContext, *, profile_name: Optional[str] = None) -> SSOProvider:
@@ -197,9 +195,7 @@ class SSOProvider:
         provider = cls.__new__(cls)
         own = None if profile_name is None else provider_profile_name(profile_name)
         provider._setup(ctx.config, own, ctx.cache, None)
-        provider._clock = ctx.clock or utc_now
-        provider._transport = ctx.transport
-        provider._sleep = ctx.sleep
+        provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
         return provider
 
     def _setup(

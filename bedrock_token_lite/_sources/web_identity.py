@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .._common.clock import utc_now
 from .._common.credentials import Credentials
 from .._config.session import SessionConfig
 from .._config.settings import lookup, provider_profile_name
@@ -11,6 +10,8 @@ from .assume_role import CachedFetcher, session_params
 
 # The STS client, refreshable credentials and datetime load only once a token
 # file is configured: the chain asks this provider for every profile.
+from .context import CallHooks
+
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
@@ -29,7 +30,7 @@ _NO_ROLE_ARN = (
 )
 
 
-class AssumeRoleWithWebIdentityProvider:
+class AssumeRoleWithWebIdentityProvider(CallHooks):
     """botocore's ``AssumeRoleWithWebIdentityProvider``.
 
     Each setting comes from its environment variable when it is *set* (even
@@ -75,9 +76,7 @@ class AssumeRoleWithWebIdentityProvider:
         self._setup(
             config, provider_profile_name(profile_name), explicit_profile, cache, sts_region
         )
-        self._clock: Clock = clock or utc_now
-        self._transport = transport
-        self._sleep = sleep
+        self._set_hooks(clock, transport, sleep)
 
     @classmethod
     def from_context(
@@ -92,9 +91,7 @@ class AssumeRoleWithWebIdentityProvider:
         disable_env = config.explicit_profile if profile_name is None else True
         provider = cls.__new__(cls)
         provider._setup(config, profile_name, disable_env, ctx.cache, None)
-        provider._clock = ctx.clock or utc_now
-        provider._transport = ctx.transport
-        provider._sleep = ctx.sleep
+        provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
         return provider
 
     def _setup(
