@@ -895,3 +895,12 @@ def test_output_that_is_not_utf8_keeps_no_copy_of_it_on_the_error() -> None:
     with pytest.raises(btl.CredentialProcessOutputError) as info:
         provider.load()
     assert info.value.__context__ is None
+
+
+@pytest.mark.parametrize("timeout", [1e9 + 1, 1e15, 1e300])
+def test_a_limit_too_long_for_the_clock_is_no_limit(helpers: Helpers, timeout: float) -> None:
+    # subprocess would raise OverflowError ("timestamp too large") for these.
+    cfg = config(helpers.command(outputs=[doc()]))
+    creds = btl.ProcessProvider("dev", load_config=lambda: cfg, timeout=timeout).load()
+    assert creds is not None
+    assert creds.access_key == AK

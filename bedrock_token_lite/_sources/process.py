@@ -52,6 +52,8 @@ __all__ = ["DEFAULT_PROCESS_TIMEOUT", "ProcessProvider", "configured_timeout", "
 
 #: Seconds a ``credential_process`` helper may run before it is killed.
 DEFAULT_PROCESS_TIMEOUT = 60.0
+#: Longer limits (about 31 years) are no limit: waiting on them overflows the C clock.
+MAX_TIMEOUT = 1e9
 #: How much of a failing helper's standard error goes into the exception message.
 STDERR_LIMIT = 2000
 
@@ -76,6 +78,8 @@ def run_process(
     """
     import subprocess
 
+    if timeout is not None and timeout > MAX_TIMEOUT:
+        timeout = None  # the OS clock cannot wait that long (OverflowError): no limit
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
