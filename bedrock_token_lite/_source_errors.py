@@ -55,6 +55,7 @@ __all__ = [
     "ProxyConnectionError",
     "ReadTimeoutError",
     "RefreshWithMFAUnsupportedError",
+    "ResponseDecodeError",
     "ResponseParserError",
     "ResponseTooLargeError",
     "SSLError",
@@ -305,6 +306,29 @@ class InvalidExpiryError(CredentialsError, SourceError, ValueError, TypeError):
 
 class InvalidResponseError(CredentialsError, SourceError, ValueError):
     """A credential endpoint answered with something that is not a credentials document."""
+
+
+class ResponseDecodeError(InvalidResponseError, LookupError):
+    """A response body cannot be decoded as the text its ``Content-Type`` says.
+
+    Also a ``LookupError``: botocore lets codecs' error escape when the charset
+    names no text encoding (and ``UnicodeDecodeError``, a ``ValueError``, for
+    bytes that are not in it).
+    """
+
+    def __init__(self, endpoint: str, encoding: str, unknown: bool) -> None:
+        shown = encoding if len(encoding) <= 40 and encoding.isprintable() else None
+        name = repr(shown) if shown is not None else "(%d characters)" % len(encoding)
+        if unknown:
+            reason = "its charset %s names no text encoding" % name
+        else:
+            reason = "it is not valid %s text" % name
+        super().__init__(
+            "The response from %s cannot be decoded: %s (is the endpoint a credential service?)"
+            % (endpoint, reason)
+        )
+        self.endpoint = endpoint
+        self.encoding = encoding
 
 
 class InvalidEndpointConfigurationError(ConfigurationError, ValueError):

@@ -51,6 +51,7 @@ from .._source_errors import (
     InvalidURLError,
     ProxyConnectionError,
     ReadTimeoutError,
+    ResponseDecodeError,
     ResponseTooLargeError,
     SSLError,
 )
@@ -116,9 +117,18 @@ class Response:
 
         The ``charset`` of ``Content-Type`` if there is one; else ISO-8859-1
         when the content type mentions ``text``; else UTF-8.  Undecodable
-        bytes raise ``UnicodeDecodeError`` (a ``ValueError``), as in botocore.
+        bytes raise :class:`ResponseDecodeError`, a ``ValueError`` (botocore lets
+        ``UnicodeDecodeError`` escape), and so does a charset that names no text
+        encoding, which is also a ``LookupError`` (botocore's bare error).
         """
-        return self.body.decode(self.encoding())
+        encoding = self.encoding()
+        try:
+            return self.body.decode(encoding)
+        except (LookupError, ValueError) as exc:
+            unknown = not isinstance(exc, UnicodeError)
+        # Raised after the handler: a UnicodeDecodeError holds the whole body
+        # (credentials, perhaps) and would stay reachable as __context__.
+        raise ResponseDecodeError(self.url, encoding, unknown)
 
     def encoding(self) -> str:
         content_type = self.headers.get("content-type")

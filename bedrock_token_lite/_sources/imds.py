@@ -32,7 +32,6 @@ from .._errors import (
 from .._source_errors import (
     ConnectionClosedError,
     EndpointConnectionError,
-    InvalidResponseError,
     InvalidURLError,
     MetadataRetrievalError,
     ReadTimeoutError,
@@ -234,7 +233,7 @@ class InstanceMetadataProvider:
             token = self._fetch_token()
             role_name = self._get(ROLE_PATH, self._needs_retry, token).text()
             response = self._get(ROLE_PATH + role_name, self._needs_retry_json, token)
-            document = json.loads(_text(response))
+            document = json.loads(response.text())
         except (_RetriesExceeded, _BadRequest):
             return {}
         if not isinstance(document, dict) or any(f not in document for f in _REQUIRED):
@@ -286,7 +285,7 @@ class InstanceMetadataProvider:
             except InvalidURLError:
                 raise InvalidIMDSEndpointError(_http.redact_url(url)) from None
             if response.status == 200:
-                return _text(response)
+                return response.text()
             if response.status in (403, 404, 405):
                 return None
             if response.status == 400:
@@ -329,7 +328,7 @@ class InstanceMetadataProvider:
         if response.status != 200 or not response.body:
             return True
         try:
-            json.loads(_text(response))
+            json.loads(response.text())
         except ValueError:
             return True
         return False
@@ -375,16 +374,6 @@ class _IMDSCredentials(RefreshableCredentials):
                 "access_key, secret_key, token, expiry_time",
             )
         super()._check_expiry(credentials)
-
-
-def _text(response: _http.Response) -> str:
-    try:
-        return response.text()
-    except (LookupError, ValueError):
-        raise InvalidResponseError(
-            "The instance metadata service at %s returned a body that cannot be decoded"
-            % (response.url,)
-        ) from None
 
 
 _UA: Optional[str] = None

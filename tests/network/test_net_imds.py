@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional
@@ -14,6 +15,7 @@ from _oracle import isolated_env
 from _support import QUICK, requires_botocore_143, sample
 
 from bedrock_token_lite._errors import (
+    BedrockTokenError,
     CredentialRetrievalError,
     InvalidConfigError,
     InvalidIMDSEndpointError,
@@ -605,3 +607,52 @@ def test_silent_endpoint_never_hangs() -> None:
         result, took = elapsed(provider_.load)
     assert result is None
     assert took < 2 * provider_.timeout + 0.8  # token read timeout, then the v1 role request
+
+
+def _chain_texts(exc: BaseException) -> str:
+    texts = []
+    seen: List[BaseException] = []
+    current: Optional[BaseException] = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        texts.append(str(current) + repr(current))
+        current = current.__cause__ or current.__context__
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("charset", ["nope", "rot13", "base64", "x\x01y", "utf-8\x00"])
+def test_an_unknown_charset_is_a_library_lookup_error(serve, charset: str) -> None:
+    # botocore decodes with the Content-Type's charset and lets codecs' LookupError escape.
+    server = serve(
+        routes(
+            roles=[Reply(200, "role", headers={"Content-Type": "text/plain; charset=" + charset})]
+        )
+    )
+    with pytest.raises(BedrockTokenError) as caught:
+        provider(server.url).load()
+    assert isinstance(caught.value, LookupError)
+    assert server.url in str(caught.value)
+    assert str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize("where", ["roles", "creds"])
+def test_an_undecodable_body_keeps_no_secret_in_the_error_chain(serve, where: str) -> None:
+    body = json.dumps(creds_doc()).encode("utf-8").replace(b'"Success"', b'"\xff\xfe"')
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    script = (
+        routes(roles=[Reply(200, b"\xff" + SECRET.encode(), headers=headers)])
+        if where == "roles"
+        else routes(creds=[Reply(200, body, headers=headers)])
+    )
+    server = serve(script)
+    # A role name that cannot be decoded is an error; credentials that cannot be
+    # decoded are retried and then given up on (None), as botocore does.
+    if where == "creds":
+        assert provider(server.url).load() is None
+        return
+    with pytest.raises(BedrockTokenError) as caught:
+        provider(server.url).load()
+    assert isinstance(caught.value, ValueError)
+    text = _chain_texts(caught.value)
+    assert SECRET not in text
+    assert SECRET[:12] not in text
