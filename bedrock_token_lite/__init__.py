@@ -15,7 +15,7 @@ _EXPORTS = {
     "AssumeRoleWithWebIdentityProvider": "_sources.web_identity",
     "BearerAuth": "_auth",
     "bedrock_client": "_auth",
-    "BedrockTokenError": "_errors",
+    "BedrockTokenError": "sigv4",
     "BedrockTokenGenerator": "_api",
     "BotoProvider": "_sources.files",
     "ClientError": "_source_errors",
@@ -44,6 +44,7 @@ _EXPORTS = {
     "EndpointConnectionError": "_source_errors",
     "EnvProvider": "_sources.env",
     "ExpiredCredentialsError": "_errors",
+    "ForeignError": "_errors",
     "ExpiryParseError": "_errors",
     "ExpiryTypeError": "_errors",
     "generate_token": "_token",
@@ -111,13 +112,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._common.credentials import Credentials as Credentials
     from ._common.refresh import DeferredRefreshableCredentials as DeferredRefreshableCredentials
     from ._common.refresh import RefreshableCredentials as RefreshableCredentials
-    from ._errors import BedrockTokenError as BedrockTokenError
+    from .sigv4 import BedrockTokenError as BedrockTokenError
     from ._errors import ConfigNotFound as ConfigNotFound
     from ._errors import ConfigParseError as ConfigParseError
     from ._errors import ConfigurationError as ConfigurationError
     from ._errors import CredentialRetrievalError as CredentialRetrievalError
     from ._errors import CredentialsError as CredentialsError
     from ._errors import ExpiredCredentialsError as ExpiredCredentialsError
+    from ._errors import ForeignError as ForeignError
     from ._errors import ExpiryParseError as ExpiryParseError
     from ._errors import ExpiryTypeError as ExpiryTypeError
     from ._errors import InvalidConfigError as InvalidConfigError

@@ -18,7 +18,7 @@ from __future__ import annotations
 from binascii import b2a_base64
 
 from . import sigv4
-from ._errors import InvalidParameterError
+from ._errors import InvalidParameterError, foreign_error, type_name
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,10 +119,15 @@ def credential_values(credentials: Any) -> Tuple[str, str, Optional[str]]:
     """(access key, secret key, token) from a single snapshot of ``credentials``."""
     if credentials is None:
         raise InvalidParameterError("Credentials cannot be None")
+    failure: Optional[BaseException] = None
     try:
         access_key, secret_key, token = sigv4.credential_parts(credentials)
-    except TypeError as exc:
-        raise InvalidParameterError(str(exc)) from None
+    except sigv4.SigningTypeError as exc:  # ours: an attribute is missing or not a str
+        failure = InvalidParameterError(str(exc))
+    except Exception as exc:  # the credentials' own code (a botocore refresh, say)
+        failure = foreign_error(exc, "Reading the credentials (%s)" % type_name(type(credentials)))
+    if failure is not None:  # raised after the handler: the original is not its context
+        raise failure
     if not access_key:
         raise InvalidParameterError("credentials have an empty access key id")
     if not secret_key:

@@ -15,7 +15,7 @@ command line's signer without loading it.
 from __future__ import annotations
 
 from ._core import check_region
-from ._errors import InvalidParameterError, NoCredentialsError
+from ._errors import InvalidParameterError, NoCredentialsError, foreign_error, type_name
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +78,14 @@ def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
     chain raises it itself, naming every source it tried.
     """
     if credentials_provider is not None:
-        credentials = credentials_provider.load()
+        failure: Optional[BaseException] = None
+        try:
+            credentials = credentials_provider.load()
+        except Exception as exc:  # a provider of botocore's or the caller's own
+            where = "The credentials provider %s.load()" % type_name(type(credentials_provider))
+            failure = foreign_error(exc, where)
+        if failure is not None:  # raised after the handler: the original is not its context
+            raise failure
     else:
         from ._sources.chain import resolve_with_config
 

@@ -21,9 +21,13 @@ module and is never imported by it, so signing stays cheap to import.
 
 from __future__ import annotations
 
+# The root lives in the signer, so that file, vendored alone, raises errors of this family.
+from .sigv4 import BedrockTokenError, ForeignCodeError, type_name, wrap_foreign
+
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Optional
+
 
 __all__ = [
     "BedrockTokenError",
@@ -35,6 +39,7 @@ __all__ = [
     "ExpiredCredentialsError",
     "ExpiryParseError",
     "ExpiryTypeError",
+    "ForeignError",
     "InvalidConfigError",
     "InvalidIMDSEndpointError",
     "InvalidIMDSEndpointModeError",
@@ -46,11 +51,9 @@ __all__ = [
     "PartialCredentialsError",
     "ProfileNotFound",
     "SourceError",
+    "foreign_error",
+    "type_name",
 ]
-
-
-class BedrockTokenError(Exception):
-    """Base class of every error this package raises on purpose."""
 
 
 class ConfigurationError(BedrockTokenError):
@@ -98,6 +101,44 @@ class CredentialRetrievalError(CredentialsError, SourceError):
         super().__init__("Error when retrieving credentials from %s: %s" % (provider, error_msg))
         self.provider = provider
         self.error_msg = error_msg
+
+
+class ForeignError(CredentialRetrievalError, ForeignCodeError):
+    """Code that is not ours raised: a credentials provider, a credentials object, a clock.
+
+    The message says where and names the exception's type, never its text,
+    which may quote a secret; the exception itself is :attr:`original`.  Each
+    instance is of a class made for the original's class that subclasses both
+    this class and that one (when Python allows the combination), so an
+    ``except`` written for the original (``botocore.exceptions.NoCredentialsError``,
+    ``KeyError``) still catches it, and its attributes (``response``, ...) are
+    copied.  Made by :func:`foreign_error`.
+    """
+
+    __str__ = ForeignCodeError.__str__
+    __repr__ = ForeignCodeError.__repr__
+
+
+def foreign_error(error: BaseException, where: str) -> BaseException:
+    """What callers get for ``error``, raised by code that is not ours at ``where``.
+
+    Ours pass as they are; anything else becomes a :class:`ForeignError` that
+    names only the type (also of the original's class when it is an
+    ``Exception``; a ``KeyboardInterrupt`` becomes a plain ``ForeignError``, for
+    the callers who did not cause it).  Raise the result outside the ``except``
+    block that caught ``error``, so the original's text is not reachable as
+    ``__context__``.
+    """
+    if isinstance(error, BedrockTokenError):
+        return error
+    message = (
+        "%s raised %s; its message is not shown, as it may quote a secret (the exception "
+        "is this error's .original attribute)" % (where, type_name(type(error)))
+    )
+    wrapped = wrap_foreign(error, message, ForeignError)
+    wrapped.provider = where
+    wrapped.error_msg = message
+    return wrapped  # type: ignore[no-any-return]
 
 
 class ExpiredCredentialsError(CredentialsError, SourceError):

@@ -13,9 +13,9 @@ The flight always ends, whatever raises where (the credentials provider, the
 clock, a logging handler, an interrupt): ``_lead`` finishes it in a ``finally``
 block, so callers wait at most as long as the refresh in progress, which is
 bounded by the credential source's own timeouts.  Callers get the source's
-exception when it is a ``BedrockTokenError`` or a builtin ``Exception``; anything
-else becomes a ``CredentialRetrievalError`` that names only its type (its text
-could echo a secret), with the original as ``__cause__``.  A ``KeyboardInterrupt``
+exception when it is a ``BedrockTokenError``; any other ``Exception`` becomes a
+``ForeignError`` that names only its type (its text could echo a secret), is
+also an instance of the original's class, and keeps it as ``.original``.  A ``KeyboardInterrupt``
 or other non-``Exception`` raised in a thread that runs the refresh itself is
 re-raised there, after the flight has ended.
 
@@ -25,16 +25,16 @@ and ``load_credentials``), the same resolution ``provide_token`` uses.
 
 from __future__ import annotations
 
-import builtins
-
 from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
 from ._defaults import load_credentials, resolve_region, session_config
 from ._errors import (
-    BedrockTokenError,
     CredentialRetrievalError,
     ExpiredCredentialsError,
+    ForeignError,
     InvalidParameterError,
+    foreign_error,
+    type_name,
 )
 from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
@@ -93,39 +93,6 @@ def _aware_utc(value: datetime, what: str) -> datetime:
             timezone.utc,
         )
     return value
-
-
-def _type_name(cls: type) -> str:
-    """The name of ``cls``, read past any metaclass that overrides ``__name__``."""
-    try:
-        name = type.__dict__["__name__"].__get__(cls)
-    except Exception:
-        return "an exception"
-    return name if isinstance(name, str) else "an exception"
-
-
-def _is_plain_builtin(cls: type) -> bool:
-    """``cls`` is a builtin ``Exception`` a caller would catch (not a subclass of one)."""
-    return (
-        issubclass(cls, Exception)
-        and getattr(builtins, _type_name(cls), None) is cls
-        and cls not in (StopIteration, StopAsyncIteration)  # they change meaning when raised
-    )
-
-
-def _for_callers(error: BaseException, stage: str) -> BaseException:
-    """What callers get for ``error``: itself when it is ours or a builtin ``Exception``,
-    else a library error naming only its type (its text could echo a secret)."""
-    cls = type(error)
-    if issubclass(cls, BedrockTokenError) or _is_plain_builtin(cls):
-        return error
-    wrapped = CredentialRetrievalError(
-        "TokenProvider",
-        "%s raised %s (its text is not shown; the original is this error's __cause__)"
-        % (stage, _type_name(cls)),
-    )
-    wrapped.__cause__ = error
-    return wrapped
 
 
 # --------------------------------------------------------------------------
@@ -193,10 +160,17 @@ def _credentials_expiry(loaded: Any, frozen: Any) -> Optional[datetime]:
 
 def issue(credentials: Any, region: str, expiry: int, now: datetime) -> Issued:
     """Sign a token with one snapshot of ``credentials`` at ``now``."""
-    getter = getattr(credentials, "get_frozen_credentials", None)
-    frozen = getter() if getter is not None else credentials
-    credentials_expire_at = _credentials_expiry(credentials, frozen)
-    method = getattr(frozen, "method", None) or getattr(credentials, "method", None) or "unknown"
+    failure: Optional[BaseException] = None
+    try:
+        getter = getattr(credentials, "get_frozen_credentials", None)
+        frozen = getter() if getter is not None else credentials
+        credentials_expire_at = _credentials_expiry(credentials, frozen)
+        method = getattr(frozen, "method", None) or getattr(credentials, "method", None)
+    except Exception as exc:  # the credentials' own code (a botocore refresh, say)
+        failure = foreign_error(exc, "Reading the credentials (%s)" % type_name(type(credentials)))
+    if failure is not None:  # raised after the handler: the original is not its context
+        raise failure
+    method = method or "unknown"
     token = generate_token(frozen, region, expiry=expiry, now=now)
     issued_at = now.replace(microsecond=0)
     try:
@@ -465,10 +439,13 @@ class TokenProvider:
         """(cached token to return, or the flight to lead or join, lead?, state)."""
         # The clock is read outside the lock: a clock that calls back into this
         # provider must not deadlock it.
+        error: Optional[BaseException] = None
         try:
             now = self._now()
         except Exception as exc:
-            raise _for_callers(exc, "clock()")  # noqa: B904 - the cause is set on it
+            error = foreign_error(exc, "clock()")
+        if error is not None:  # raised after the handler: the original is not its context
+            raise error
         with self._lock:
             state = self._state(now)
             current = self._current
@@ -530,7 +507,7 @@ class TokenProvider:
             if not issubclass(type(exc), Exception) and flight.interrupt is None:
                 flight.interrupt = exc
             if flight.result is None and flight.error is None:
-                flight.error = _for_callers(exc, "the refresh")
+                flight.error = foreign_error(exc, "the refresh")
         finally:
             self._finish(flight)
         if warn:  # once the flight has ended: a handler may well ask for a token
@@ -562,7 +539,7 @@ class TokenProvider:
         exception = issubclass(type(exc), Exception)
         if not exception:
             flight.interrupt = exc
-        flight.error = _for_callers(exc, flight.stage)
+        flight.error = foreign_error(exc, flight.stage)
         with self._lock:
             self._setback(flight.started or flight.claimed_at)
         return exception and self._current is not None
@@ -599,8 +576,8 @@ class TokenProvider:
 
     def _warn(self, flight: _Flight) -> None:
         error = flight.error
-        cause = error.__cause__ if isinstance(error, CredentialRetrievalError) else None
-        name = _type_name(type(cause if cause is not None else error))
+        cause = error.original if isinstance(error, ForeignError) else None
+        name = type_name(type(cause if cause is not None else error))
         import contextlib
         import logging
 

@@ -96,7 +96,11 @@ __all__ = [
     "ALGORITHM",
     "EMPTY_SHA256",
     "UNSIGNED_PAYLOAD",
+    "BedrockTokenError",
+    "ForeignCodeError",
     "Signed",
+    "SigningError",
+    "SigningTypeError",
     "as_utc",
     "cached_signing_key",
     "canonical_query_string",
@@ -109,7 +113,9 @@ __all__ = [
     "signing_key",
     "string_to_sign",
     "unquote_to_bytes",
+    "type_name",
     "uri_encode",
+    "wrap_foreign",
 ]
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -141,6 +147,100 @@ _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+
+
+class BedrockTokenError(Exception):
+    """The root of every error bedrock-token-lite raises.
+
+    Defined in this file so that the signer, copied alone into another project,
+    raises errors of one family of its own; the package's other errors derive
+    from it and ``bedrock_token_lite.BedrockTokenError`` is this class.
+    """
+
+
+class SigningError(BedrockTokenError, ValueError):
+    """The arguments of :func:`sign` or :func:`presign` cannot be signed."""
+
+
+class SigningTypeError(SigningError, TypeError):
+    """An argument of :func:`sign` or :func:`presign` has the wrong type."""
+
+
+class ForeignCodeError(BedrockTokenError):
+    """Code that is not ours raised (a credentials object, a provider, a clock).
+
+    The message says where and names the exception's type, never its text
+    (it may quote a secret); the exception itself is :attr:`original`.  See
+    :func:`wrap_foreign`.
+    """
+
+    original: BaseException
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __repr__(self) -> str:
+        return "%s(%r)" % (type_name(type(self)), str(self))
+
+
+def type_name(cls: type) -> str:
+    """The name of ``cls``, read past any metaclass that overrides ``__name__``."""
+    try:
+        name = type.__dict__["__name__"].__get__(cls)
+    except Exception:
+        return "an exception"
+    return name if isinstance(name, str) else "an exception"
+
+
+#: The class made for each (base, foreign class) pair; emptied when full.
+_FOREIGN_KINDS: Dict[Tuple[type, type], Any] = {}
+
+
+def wrap_foreign(error: BaseException, message: str, base: Any = ForeignCodeError) -> Any:
+    """``error`` as an instance of ``base`` (one of this family's classes) saying ``message``.
+
+    The instance is also of ``error``'s class where Python allows that
+    combination and ``error`` is an ``Exception`` (never a ``KeyboardInterrupt``
+    or ``SystemExit``), so an ``except`` written for the original still catches it;
+    the original's attributes are copied and the original is ``.original``.
+    Raise the result outside the ``except`` block that caught ``error``, so the
+    original's text is not reachable as ``__context__``.
+    """
+    cls = type(error)
+    kind: Any = _FOREIGN_KINDS.get((base, cls)) if isinstance(error, Exception) else base
+    if kind is None:
+        name = "%s[%s]" % (type_name(base), type_name(cls))
+        body = {
+            "__module__": base.__module__,
+            "__qualname__": name,
+            # Ours, not the original class's: its own could quote the message or
+            # read fields this instance never had.
+            "__str__": ForeignCodeError.__str__,
+            "__repr__": ForeignCodeError.__repr__,
+        }
+        try:
+            # The original's class first: its __new__ knows the layout of its instances.
+            kind = type(name, (cls, base), body)
+        except Exception:  # a layout or metaclass conflict, a class that refuses subclasses
+            kind = base
+        if len(_FOREIGN_KINDS) >= 64:
+            _FOREIGN_KINDS.clear()
+        _FOREIGN_KINDS[(base, cls)] = kind
+    try:
+        wrapped = kind.__new__(kind)
+    except Exception:  # a __new__ that needs arguments
+        wrapped = base.__new__(base)
+    attributes = getattr(error, "__dict__", None)
+    if isinstance(attributes, dict):  # a convenience for programs: ``response`` and the like
+        wrapped.__dict__.update(attributes)
+    wrapped.args = (message,)
+    wrapped.original = error
+    return wrapped
+
 
 # --------------------------------------------------------------------------
 # Percent-encoding
@@ -235,10 +335,10 @@ def as_utc(now: datetime) -> datetime:
     from datetime import datetime, timezone
 
     if not isinstance(now, datetime):
-        raise TypeError("now must be a datetime, not %s" % type(now).__name__)
+        raise SigningTypeError("now must be a datetime, not %s" % type(now).__name__)
     offset = now.utcoffset()
     if offset is None:
-        raise ValueError(
+        raise SigningError(
             "now must be timezone-aware (for example datetime.now(timezone.utc)); "
             "a naive datetime has no defined instant"
         )
@@ -246,7 +346,7 @@ def as_utc(now: datetime) -> datetime:
         try:
             return (now - offset).replace(tzinfo=timezone.utc)
         except OverflowError:
-            raise ValueError(
+            raise SigningError(
                 "now=%s is outside the years 1-9999 once converted to UTC; pass a "
                 "realistic signing time" % (now.isoformat(),)
             ) from None
@@ -368,18 +468,18 @@ def credential_parts(credentials: Any) -> Tuple[str, str, Optional[str]]:
         secret_key = credentials.secret_key
         token = credentials.token
     except AttributeError:
-        raise TypeError(
+        raise SigningTypeError(
             "credentials must have access_key, secret_key and token attributes, "
             "not %s" % type(credentials).__name__
         ) from None
     if not isinstance(access_key, str) or not isinstance(secret_key, str):
-        raise TypeError("credentials.access_key and credentials.secret_key must be str")
+        raise SigningTypeError("credentials.access_key and credentials.secret_key must be str")
     if token is not None and not isinstance(token, str):
-        raise TypeError("credentials.token must be str or None")
+        raise SigningTypeError("credentials.token must be str or None")
     return access_key, secret_key, token
 
 
-def not_utf8(access_key: str, secret_key: str, token: Optional[str]) -> ValueError:
+def not_utf8(access_key: str, secret_key: str, token: Optional[str]) -> SigningError:
     """The error for values that cannot be signed because they are not valid UTF-8 text.
 
     Names the first credential field at fault (lone surrogates: what undecodable
@@ -392,41 +492,79 @@ def not_utf8(access_key: str, secret_key: str, token: Optional[str]) -> ValueErr
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return ValueError(
+            return SigningError(
                 "credentials.%s is not valid UTF-8 text (it has lone surrogates, which is what "
                 "undecodable bytes in an environment variable become); set it again" % name
             )
-    return ValueError(
+    return SigningError(
         "a value to sign (URL, header or body) is not valid UTF-8 text (it has lone "
         "surrogates); pass text that encodes to UTF-8, or bytes for the body"
     )
 
 
-def _utf8_guard(func: F) -> F:
-    """``func``, raising :func:`not_utf8`'s ``ValueError`` instead of a ``UnicodeEncodeError``.
+def _guard(func: F) -> F:
+    """``func``, raising only errors of this module's family, and no secret.
 
-    The encoder's error would carry the whole offending string (a secret key,
-    a session token) in its ``object`` and in its ``repr``.
+    A ``UnicodeEncodeError`` becomes :func:`not_utf8`'s error: the encoder's
+    would carry the whole offending string (a secret key, a session token) in
+    its ``object`` and ``repr``.  Other builtin errors (an argument of the wrong
+    type, a URL ``urlsplit`` refuses) become :class:`SigningTypeError` or
+    :class:`SigningError` naming only their type, and anything else a
+    credentials object raised is wrapped by :func:`wrap_foreign`.
     """
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
+        failure: Optional[BaseException] = None
         try:
             return func(*args, **kwargs)
+        except BedrockTokenError:
+            raise
         except UnicodeEncodeError:
             pass
-        # Raised here, after the handler: raised in it, the encoder's error would
-        # stay on ours as ``__context__`` (``from None`` only hides it).
-        try:
-            parts = credential_parts(kwargs.get("credentials"))
-        except (TypeError, AttributeError):
-            parts = ("", "", None)
-        raise not_utf8(*parts)
+        except Exception as exc:
+            failure = exc
+        # Raised here, after the handler: raised in it, the original would stay
+        # on ours as ``__context__`` (``from None`` only hides it).
+        if failure is None:
+            try:
+                parts = credential_parts(kwargs.get("credentials"))
+            except Exception:
+                parts = ("", "", None)
+            raise not_utf8(*parts)
+        raise _argument_error(func.__name__, failure)
 
     guarded.__name__ = func.__name__
     guarded.__qualname__ = func.__qualname__
     guarded.__doc__ = func.__doc__
     guarded.__wrapped__ = func  # type: ignore[attr-defined]
     return guarded  # type: ignore[return-value]
+
+
+def _argument_error(name: str, error: BaseException) -> Any:
+    """The error for ``error``, raised while signing: the original is ``.original``."""
+    kind = type_name(type(error))
+    hidden = "its message is not shown, as it may quote a secret (the exception is .original)"
+    if isinstance(error, (TypeError, AttributeError)):
+        return wrap_foreign(
+            error,
+            "%s() cannot sign its arguments (%s; %s): method, url, region and service must "
+            "be str, headers a mapping or (name, value) pairs, body bytes or str, now a "
+            "timezone-aware datetime, and credentials have str access_key and secret_key"
+            % (name, kind, hidden),
+            SigningTypeError,
+        )
+    if isinstance(error, ValueError):
+        return wrap_foreign(
+            error,
+            "%s() cannot sign its arguments (%s; %s): check that url is an absolute URL with "
+            "a valid host and port" % (name, kind, hidden),
+            SigningError,
+        )
+    return wrap_foreign(
+        error,
+        "%s() failed: code outside the signer (the credentials object, or an argument's own "
+        "methods) raised %s; %s" % (name, kind, hidden),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -479,16 +617,16 @@ def _header_list(headers: HeadersInput) -> List[Header]:
     # name types and positions, never values (a header may hold a credential).
     items = headers.items() if hasattr(headers, "items") else headers
     if isinstance(items, (str, bytes)):
-        raise TypeError("headers must be a mapping or (name, value) pairs, not a string")
+        raise SigningTypeError("headers must be a mapping or (name, value) pairs, not a string")
     out = []
     for index, item in enumerate(items):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
-            raise TypeError(
+            raise SigningTypeError(
                 "header %d must be a (name, value) pair, not %s" % (index, type(item).__name__)
             )
         name, value = item
         if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError(
+            raise SigningTypeError(
                 "header %d: name and value must be str, got (%s, %s)"
                 % (index, type(name).__name__, type(value).__name__)
             )
@@ -620,7 +758,7 @@ class Signed:
         return "Signed(url=<redacted>, headers=[%s], signature=<redacted>)" % names
 
 
-@_utf8_guard
+@_guard
 def sign(
     method: str,
     url: str,
@@ -713,7 +851,7 @@ def sign(
     return Signed(url, tuple(hdrs), canonical_request, string_to_sign, signature)
 
 
-@_utf8_guard
+@_guard
 def presign(
     method: str,
     url: str,
@@ -755,7 +893,7 @@ def presign(
     if isinstance(expires_in, timedelta):
         expires_in = int(expires_in.total_seconds())
     if isinstance(expires_in, bool) or not isinstance(expires_in, int):
-        raise TypeError("expires_in must be an int number of seconds or a timedelta")
+        raise SigningTypeError("expires_in must be an int number of seconds or a timedelta")
     amz_date = _amz_date(now)
     hdrs = _header_list(headers)
     if not body and _find(hdrs, "content-type") == _FORM_CONTENT_TYPE:

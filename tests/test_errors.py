@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, List, Tuple, Type
 import pytest
 
 import bedrock_token_lite
-from bedrock_token_lite import _errors, _source_errors
+from bedrock_token_lite import _errors, _source_errors, sigv4
 from bedrock_token_lite._errors import BedrockTokenError, ConfigurationError, SourceError
 
 #: (class, builtins in its MRO besides Exception/BaseException/object, package ancestors)
@@ -29,6 +29,14 @@ PINNED: List[Tuple[str, Tuple[str, ...], Tuple[str, ...]]] = [
     ),
     ("BedrockTokenError", (), ()),
     ("ClientError", ("RuntimeError",), ("BedrockTokenError", "CredentialsError")),
+    ("ForeignCodeError", (), ("BedrockTokenError",)),
+    (
+        "ForeignError",
+        ("RuntimeError",),
+        ("BedrockTokenError", "CredentialRetrievalError", "CredentialsError", "ForeignCodeError"),
+    ),
+    ("SigningError", ("ValueError",), ("BedrockTokenError",)),
+    ("SigningTypeError", ("ValueError", "TypeError"), ("BedrockTokenError", "SigningError")),
     ("ConfigNotFound", ("FileNotFoundError", "OSError"), ("BedrockTokenError",)),
     ("ConfigParseError", ("ValueError",), ("BedrockTokenError",)),
     (
@@ -330,6 +338,7 @@ SOURCE = {
     "EmptyCredentialProcessError",
     "EndpointConnectionError",
     "ExpiredCredentialsError",
+    "ForeignError",
     "HTTPClientError",
     "HTTPError",
     "InvalidExpiryError",
@@ -358,6 +367,9 @@ NEITHER = {
     "BedrockTokenError",
     "CredentialsError",
     "ExpiryParseError",
+    "ForeignCodeError",
+    "SigningError",
+    "SigningTypeError",
     "ExpiryTypeError",
     "InvalidParameterError",
     "InvalidRegionError",
@@ -378,7 +390,11 @@ def _defined(module: object) -> Dict[str, Type[BaseException]]:
     }
 
 
-ALL: Dict[str, Type[BaseException]] = {**_defined(_errors), **_defined(_source_errors)}
+ALL: Dict[str, Type[BaseException]] = {
+    **_defined(sigv4),
+    **_defined(_errors),
+    **_defined(_source_errors),
+}
 
 
 def _builtins(cls: type) -> FrozenSet[str]:
@@ -395,12 +411,15 @@ def _ancestors(cls: type) -> FrozenSet[str]:
 
 
 def test_every_error_class_is_pinned_or_a_new_base() -> None:
-    assert len(PINNED) == 59 + 7  # seven leaves added for builtins botocore leaks
+    # Seven leaves were added for builtins botocore leaks; four for foreign code and the signer.
+    assert len(PINNED) == 59 + 7 + 4
     assert sorted(ALL) == sorted([name for name, _b, _a in PINNED] + list(NEW_BASES))
 
 
 def test_each_module_exports_exactly_what_it_defines() -> None:
-    assert sorted(_errors.__all__) == sorted(_defined(_errors))
+    # _errors also re-exports the root, which the signer defines, and its helpers.
+    helpers = {"BedrockTokenError", "foreign_error", "type_name"}
+    assert sorted(_errors.__all__) == sorted(set(_defined(_errors)) | helpers)
     assert sorted(_source_errors.__all__) == sorted(_defined(_source_errors))
     assert not hasattr(_errors, "__getattr__")  # no re-export of the other module's names
 
@@ -414,7 +433,7 @@ EXPORTED = sorted(
 
 @pytest.mark.parametrize("name", EXPORTED)
 def test_every_exported_error_is_a_bedrock_token_error(name: str) -> None:
-    value = getattr(bedrock_token_lite, name, None) or ALL[name]
+    value = getattr(bedrock_token_lite, name, None) or ALL.get(name) or getattr(_errors, name)
     if isinstance(value, type) and issubclass(value, BaseException):
         assert issubclass(value, BedrockTokenError)
         assert value is ALL[name]

@@ -49,7 +49,8 @@ class VendorOSError(OSError):
     """A non-builtin subclass of a builtin, with a secret in its text."""
 
 
-#: (name, factory, kept): ``kept`` means callers get the raised instance itself.
+#: (name, factory, kept): ``kept`` means callers get an error that is also of the raised
+#: class (a ``ForeignError`` naming it), or the raised instance itself when it is ours.
 ERRORS: List[Tuple[str, Callable[[], BaseException], bool]] = [
     ("KeyboardInterrupt", KeyboardInterrupt, False),
     ("SystemExit", lambda: SystemExit(SECRET), False),
@@ -199,18 +200,26 @@ def check_failure(
             continue
         assert isinstance(result, BaseException), result
         if any(result is r for r in raised):
-            if not kept:
+            if kept:
+                assert isinstance(result, btl.BedrockTokenError), (
+                    "a %s reached the caller unwrapped" % type(result).__name__
+                )
+            else:
                 # Only a sync caller that ran the refresh itself gets what interrupted it.
                 assert not isinstance(result, Exception), (
                     "a %s reached the caller unwrapped" % type(result).__name__
                 )
                 originals += 1
             continue
-        assert not kept, "a kept %s was replaced by %r" % (type(raised[0]).__name__, result)
-        assert isinstance(result, btl.CredentialRetrievalError), repr(result)
+        assert isinstance(result, btl.ForeignError), repr(result)
+        assert isinstance(result, btl.CredentialRetrievalError)
         assert isinstance(result, RuntimeError)
-        assert any(result.__cause__ is r for r in raised)
-        assert type(result.__cause__).__name__ in str(result)
+        assert any(result.original is r for r in raised)
+        assert type(result.original).__name__ in str(result)
+        assert result.__context__ is None
+        assert result.__cause__ is None
+        if kept:  # an Exception: what was written to catch it still does
+            assert isinstance(result, type(result.original))
     assert originals <= len(raised)
 
 
