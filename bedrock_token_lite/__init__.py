@@ -112,16 +112,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._common.credentials import Credentials as Credentials
     from ._common.refresh import DeferredRefreshableCredentials as DeferredRefreshableCredentials
     from ._common.refresh import RefreshableCredentials as RefreshableCredentials
-    from .sigv4 import BedrockTokenError as BedrockTokenError
     from ._errors import ConfigNotFound as ConfigNotFound
     from ._errors import ConfigParseError as ConfigParseError
     from ._errors import ConfigurationError as ConfigurationError
     from ._errors import CredentialRetrievalError as CredentialRetrievalError
     from ._errors import CredentialsError as CredentialsError
     from ._errors import ExpiredCredentialsError as ExpiredCredentialsError
-    from ._errors import ForeignError as ForeignError
     from ._errors import ExpiryParseError as ExpiryParseError
     from ._errors import ExpiryTypeError as ExpiryTypeError
+    from ._errors import ForeignError as ForeignError
     from ._errors import InvalidConfigError as InvalidConfigError
     from ._errors import InvalidIMDSEndpointError as InvalidIMDSEndpointError
     from ._errors import InvalidIMDSEndpointModeError as InvalidIMDSEndpointModeError
@@ -195,6 +194,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from ._token import generate_token as generate_token
     from ._version import __version__ as __version__
+    from .sigv4 import BedrockTokenError as BedrockTokenError
 
 
 def __getattr__(name: str) -> object:
