@@ -223,7 +223,15 @@ def test_cli_inspect_long_term_keys(case: Tuple[str, str, str], options: List[st
 
 
 @given(
-    tokens, st.sampled_from([["--check"], ["--check", "--json"], ["--check", "--min-valid", "1h"]])
+    tokens,
+    st.sampled_from(
+        [
+            ["--check"],
+            ["--check", "--json"],
+            ["--check", "--min-valid", "1h"],
+            ["--check", "--min-valid", "13h"],
+        ]
+    ),
 )
 def test_cli_inspect_check(token: str, options: List[str]) -> None:
     out, err = io.StringIO(), io.StringIO()
