@@ -38,6 +38,7 @@ _EXPORTS = {
     "CredentialRetrievalError": "_errors",
     "Credentials": "_common.credentials",
     "CredentialsError": "_errors",
+    "decode_long_term_key": "_long_term",
     "decode_token": "_inspect",
     "DeferredRefreshableCredentials": "_common.refresh",
     "EmptyCredentialProcessError": "_source_errors",
@@ -60,6 +61,7 @@ _EXPORTS = {
     "InvalidSTSRegionalEndpointsConfigError": "_source_errors",
     "InvalidTokenError": "_errors",
     "LoginProvider": "_sources.login",
+    "LongTermKeyInfo": "_long_term",
     "MetadataRetrievalError": "_source_errors",
     "MFAPromptError": "_source_errors",
     "MissingCredentialKeyError": "_errors",
@@ -135,6 +137,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._inspect import TokenInfo as TokenInfo
     from ._inspect import decode_token as decode_token
     from ._inspect import verify_token as verify_token
+    from ._long_term import LongTermKeyInfo as LongTermKeyInfo
+    from ._long_term import decode_long_term_key as decode_long_term_key
     from ._provider import TokenProvider as TokenProvider
     from ._source_errors import ClientError as ClientError
     from ._source_errors import ConnectionClosedError as ConnectionClosedError

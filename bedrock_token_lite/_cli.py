@@ -44,7 +44,7 @@ TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
 HELP = """\
 usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
                      [--format token|env|json] [--process-timeout DURATION] [--verbose]
-       bedrock-token inspect [--json] [TOKEN]
+       bedrock-token inspect [--json] [--check [--min-valid DURATION]] [TOKEN]
        bedrock-token exec [--region R] [--profile P] [--expiry D] [--verbose] -- COMMAND [ARG...]
 
 Print an Amazon Bedrock short-term API key (bearer token) and a newline.
@@ -69,7 +69,9 @@ options:
   -h, --help             show this help and exit
 
 subcommands (see bedrock-token inspect --help, bedrock-token exec --help):
-  inspect                decode a token: region, access key id, issue and expiry times
+  inspect                decode a token: region, access key id, issue and expiry times,
+                         expired or dated in the future; --check for scripts;
+                         recognises long-term (ABSK...) keys
   exec                   run a command with AWS_BEARER_TOKEN_BEDROCK and AWS_REGION set
 
 examples:
@@ -78,29 +80,46 @@ examples:
   bedrock-token --profile dev --expiry 15m --format json
   bedrock-token exec --region us-west-2 -- python my_agent.py
 
-exit status: 0 token printed, 1 no usable credentials, 2 bad usage or input,
+exit status: 0 token printed, 1 no usable credentials (inspect --check: the token
+is expired, not yet valid or expires too soon), 2 bad usage or input,
 3 the output could not be written, 141 the reader of the output went away (quietly)
 """
 
 INSPECT_HELP = """\
-usage: bedrock-token inspect [--json] [TOKEN]
+usage: bedrock-token inspect [--json] [--check [--min-valid DURATION]] [TOKEN]
 
 Decode a Bedrock bearer token and show what it says about itself: region,
 access key id, whether it carries a session token, when it was issued, when
-it expires and how much time is left.  Reads the token from standard input
-when TOKEN is absent or '-'.  The signature and session token are never shown.
-The signature is not checked (that needs the secret key).
+it expires and how much time is left, and whether it is valid now: expired
+(since when), or dated in the future (issued more than 5m ahead of this
+machine's clock: one of the two clocks is wrong, and Bedrock refuses the
+token until its issue time).  Reads the token from standard input when TOKEN
+is absent or '-'.  The signature and session token are never shown.  The
+signature is not checked (that needs the secret key).
+
+A long-term Bedrock API key (ABSK...) is recognised and described: its key id,
+IAM user and account; never its secret.  It carries no region or expiry.
 
 options:
   --json                 print the fields as one JSON object
+  --check                print nothing; exit 1 with one line on stderr saying why
+                         when the token is expired, not yet valid, or expires within
+                         --min-valid (with --json the object is printed as well,
+                         with a "check" field); a long-term key passes (it carries
+                         no expiry to check)
+  --min-valid DURATION   with --check: also fail when less than DURATION is left
+                         (seconds, or 15m, 1h30m...)
   -h, --help             show this help and exit
 
 examples:
   bedrock-token inspect "$AWS_BEARER_TOKEN_BEDROCK"
   bedrock-token --region us-east-1 | bedrock-token inspect --json
+  bedrock-token inspect --check --min-valid 10m "$AWS_BEARER_TOKEN_BEDROCK" ||
+      eval "$(bedrock-token --format env)"
 
-exit status: 0 decoded (even if expired), 2 not a well-formed token,
-3 the output could not be written, 141 the reader of the output went away (quietly)
+exit status: 0 decoded (even if expired, unless --check), 1 --check failed,
+2 not a well-formed token or bad usage, 3 the output could not be written,
+141 the reader of the output went away (quietly)
 """
 
 EXEC_HELP = """\
@@ -381,16 +400,28 @@ def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any)
     return EXIT_OK
 
 
-def _inspect(argv: Sequence[str], out: TextIO, stdin: Optional[TextIO]) -> int:
+#: ``inspect --check``: the token is expired, not yet valid, or expires within --min-valid.
+EXIT_CHECK = 1
+
+
+def _inspect(argv: Sequence[str], out: TextIO, err: TextIO, stdin: Optional[TextIO]) -> int:
     from datetime import datetime, timezone
 
-    from ._common.timefmt import span as _span
     from ._inspect import decode_token
+    from ._long_term import LONG_TERM_KEY_PREFIX, decode_long_term_key
 
-    opts, rest = _parse(argv, {}, {"--json": "json"}, PROG + " inspect")
+    opts, rest = _parse(
+        argv,
+        {"--min-valid": "min_valid"},
+        {"--json": "json", "--check": "check"},
+        PROG + " inspect",
+    )
     if "help" in opts:
         out.write(INSPECT_HELP)
         return EXIT_OK
+    if "min_valid" in opts and "check" not in opts:
+        raise UsageError("--min-valid needs --check (see bedrock-token inspect --help)")
+    min_valid = parse_duration(opts["min_valid"], "--min-valid") if "min_valid" in opts else 0
     if len(rest) > 1:
         raise UsageError("inspect takes one TOKEN (see bedrock-token inspect --help)")
     if rest and rest[0] != "-":
@@ -403,39 +434,154 @@ def _inspect(argv: Sequence[str], out: TextIO, stdin: Optional[TextIO]) -> int:
     text = text.strip()
     if not text:
         raise UsageError("no token given (pass TOKEN or pipe it on standard input)")
+    if text.startswith(LONG_TERM_KEY_PREFIX):
+        # A long-term key carries no times: --check has nothing to refuse it for.
+        key = decode_long_term_key(text)
+        if "json" in opts:
+            import json
+
+            document: Dict[str, Any] = {
+                "kind": "long-term",
+                "key_id": key.key_id,
+                "user_name": key.user_name,
+                "account_id": key.account_id,
+                "region": None,
+                "expires_at": None,
+            }
+            if "check" in opts:
+                document["check"] = "ok"
+            out.write(json.dumps(document, indent=2) + "\n")
+        elif "check" not in opts:
+            out.write(_long_term_text(key))
+        return EXIT_OK
     info = decode_token(text)
     now = datetime.now(timezone.utc)
-    left = info.expires_at - now
-    seconds = int(left.total_seconds())
+    failure = _check_failure(info, now, min_valid) if "check" in opts else None
     if "json" in opts:
         import json
 
-        document = {
-            "region": info.region,
-            "access_key_id": info.access_key_id,
-            "has_session_token": info.has_session_token,
-            "issued_at": _iso(info.issued_at),
-            "expires_at": _iso(info.expires_at),
-            "expiry_seconds": info.expiry_seconds,
-            "time_left_seconds": max(seconds, 0),
-            "expired": seconds <= 0,
-            "version": info.version,
-        }
-        out.write(json.dumps(document, indent=2) + "\n")
-        return EXIT_OK
+        out.write(json.dumps(_inspect_document(info, now, opts, failure), indent=2) + "\n")
+    elif "check" not in opts:
+        out.write(_inspect_text(info, now))
+    if failure is not None:
+        return _fail(err, EXIT_CHECK, failure[1])
+    return EXIT_OK
+
+
+def _long_term_text(key: Any) -> str:
+    unknown = "not readable from the key id"
+    rows = (
+        ("kind", "long-term Bedrock API key (ABSK...), not a short-term token"),
+        ("key id", key.key_id),
+        ("IAM user", key.user_name or unknown),
+        ("account", key.account_id or unknown),
+        ("made by", "the Bedrock console or IAM (a service-specific credential)"),
+        ("region", "not in the key (it works in every region the IAM user may use)"),
+        (
+            "expires",
+            "not in the key: it does not expire by itself (only on a date chosen "
+            "when it was made, which IAM shows)",
+        ),
+    )
+    return "".join("%-15s%s\n" % (label + ":", value) for label, value in rows)
+
+
+def _ahead(info: Any, now: datetime) -> int:
+    """Whole seconds by which the token's issue time is ahead of ``now`` (0 if not ahead)."""
+    return max(int((info.issued_at - now).total_seconds()), 0)
+
+
+def _check_failure(info: Any, now: datetime, min_valid: int) -> Optional[Tuple[str, str]]:
+    """(check, one-line reason) when ``inspect --check`` fails, else None."""
+    from datetime import timedelta
+
+    from ._common.timefmt import span as _span
+    from ._inspect import CLOCK_SKEW
+
+    if info.is_not_yet_valid(now):
+        return (
+            "not-yet-valid",
+            "the token is not valid yet: it was issued at %s, %s in the future (more than "
+            "the %s clock-skew tolerance); Bedrock refuses it until then (check the "
+            "clocks of this machine and of the one that made it)"
+            % (_iso(info.issued_at), _span(info.issued_at - now), _span(CLOCK_SKEW)),
+        )
+    if info.is_expired(now):
+        return (
+            "expired",
+            "the token expired at %s (%s ago)"
+            % (_iso(info.expires_at), _span(now - info.expires_at)),
+        )
+    left = info.expires_at - now
+    if left < timedelta(seconds=min_valid):
+        return (
+            "expires-soon",
+            "the token expires at %s, in %s: less than --min-valid %s"
+            % (_iso(info.expires_at), _span(left), _span(timedelta(seconds=min_valid))),
+        )
+    return None
+
+
+def _inspect_document(
+    info: Any, now: datetime, opts: Mapping[str, str], failure: Optional[Tuple[str, str]]
+) -> Dict[str, Any]:
+    left = info.expires_at - now
+    seconds = int(left.total_seconds())
+    document: Dict[str, Any] = {
+        "region": info.region,
+        "access_key_id": info.access_key_id,
+        "has_session_token": info.has_session_token,
+        "issued_at": _iso(info.issued_at),
+        "expires_at": _iso(info.expires_at),
+        "expiry_seconds": info.expiry_seconds,
+        "time_left_seconds": max(seconds, 0),
+        "expired": seconds <= 0,
+        "version": info.version,
+        "kind": "short-term",
+        "not_yet_valid": info.is_not_yet_valid(now),
+        "clock_skew_seconds": _ahead(info, now),
+        "expired_seconds_ago": max(-seconds, 0),
+    }
+    if "check" in opts:
+        document["check"] = "ok" if failure is None else failure[0]
+    return document
+
+
+def _inspect_text(info: Any, now: datetime) -> str:
+    from ._common.timefmt import span as _span
+    from ._inspect import CLOCK_SKEW
+
+    left = info.expires_at - now
+    seconds = int(left.total_seconds())
     state = "%s left" % _span(left) if seconds > 0 else "expired %s ago" % _span(-left)
+    issued = _iso(info.issued_at)
+    if info.is_not_yet_valid(now):
+        issued += " (%s in the future)" % _span(info.issued_at - now)
+        status = (
+            "NOT YET VALID: issued %s ahead of this machine's clock (more than the %s "
+            "clock-skew tolerance); Bedrock refuses it until %s"
+            % (_span(info.issued_at - now), _span(CLOCK_SKEW), _iso(info.issued_at))
+        )
+    elif info.is_expired(now):
+        status = "EXPIRED since %s (%s ago)" % (_iso(info.expires_at), _span(now - info.expires_at))
+    elif _ahead(info, now):
+        status = "valid (issued %s ahead of this machine's clock, within the %s tolerance)" % (
+            _span(info.issued_at - now),
+            _span(CLOCK_SKEW),
+        )
+    else:
+        status = "valid"
     rows = (
         ("region", info.region),
         ("access key id", info.access_key_id),
         ("session token", "yes" if info.has_session_token else "no"),
-        ("issued at", _iso(info.issued_at)),
+        ("issued at", issued),
         ("expires at", "%s (%s)" % (_iso(info.expires_at), state)),
         ("lifetime", _span(info.expires_at - info.issued_at)),
         ("version", str(info.version)),
+        ("status", status),
     )
-    for label, value in rows:
-        out.write("%-15s%s\n" % (label + ":", value))
-    return EXIT_OK
+    return "".join("%-15s%s\n" % (label + ":", value) for label, value in rows)
 
 
 def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
@@ -573,7 +719,7 @@ def _dispatch(
     args: List[str], out: TextIO, err: TextIO, stdin: Optional[TextIO], provider: Any
 ) -> int:
     if args and args[0] == "inspect":
-        return _inspect(args[1:], out, stdin)
+        return _inspect(args[1:], out, err, stdin)
     if args and args[0] == "exec":
         return _exec(args[1:], out, err, provider)
     opts = parse_args(args)

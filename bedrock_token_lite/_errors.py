@@ -199,7 +199,9 @@ class InvalidTokenError(BedrockTokenError, ValueError):
     ``check`` names what failed: ``type``, ``prefix``, ``base64``, ``encoding``,
     ``host``, ``path``, ``parameter``, ``action``, ``algorithm``, ``credential``,
     ``date``, ``expires``, ``signed-headers``, ``signature-format``, ``version``
-    (malformed), or ``scope``, ``access-key``, ``session-token``, ``signature``,
+    (malformed), ``long-term-key`` (a long-term ``ABSK`` key given where a
+    short-term token was expected), ``key-id``, ``secret`` (a malformed
+    long-term key), or ``scope``, ``access-key``, ``session-token``, ``signature``,
     ``expired``, ``not-yet-valid`` (verification).
     """
 

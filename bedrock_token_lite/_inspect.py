@@ -38,13 +38,18 @@ from ._common.clock import utc_now
 from ._common.dt import datetime, timedelta, timezone
 from ._common.timefmt import iso_utc, span
 from ._errors import InvalidParameterError, InvalidTokenError
+from ._long_term import LONG_TERM_KEY_PREFIX
 from ._token import BEDROCK_HOST, MAX_EXPIRY_SECONDS, SERVICE, TOKEN_PREFIX, check_region
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, Optional, Tuple
 
-__all__ = ["TokenInfo", "decode_token", "verify_token"]
+__all__ = ["CLOCK_SKEW", "TokenInfo", "decode_token", "verify_token"]
+
+#: How far a token's issue time may be ahead of the clock before it counts as
+#: not yet valid: SigV4's usual five minutes, the ``verify_token`` default.
+CLOCK_SKEW = timedelta(minutes=5)
 
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 _HEX = frozenset("0123456789abcdef")
@@ -126,6 +131,16 @@ class TokenInfo:
     def is_expired(self, now: Optional[datetime] = None) -> bool:
         """True from ``expires_at`` on."""
         return _now(now) >= self.expires_at
+
+    def is_not_yet_valid(
+        self, now: Optional[datetime] = None, clock_skew: timedelta = CLOCK_SKEW
+    ) -> bool:
+        """True while ``issued_at`` is more than ``clock_skew`` ahead of ``now``.
+
+        Such a token was made by (or is read on) a machine whose clock is off;
+        the service refuses it until its issue time comes.
+        """
+        return self.issued_at - _now(now) > clock_skew
 
     def __repr__(self) -> str:
         return (
@@ -292,10 +307,19 @@ def decode_token(token: str) -> TokenInfo:
     without ``X-Amz-Security-Token`` and no other (see the module docstring for
     every rule).  Raises :class:`InvalidTokenError` (a ``ValueError``) naming
     what is wrong; no message quotes the signature, the session token or the
-    value of an unknown parameter.
+    value of an unknown parameter.  A long-term key (``ABSK...``) is refused
+    with ``check`` ``long-term-key``: read it with :func:`decode_long_term_key`.
     """
     if not isinstance(token, str):
         raise _bad("type", "expected a str, got %s" % type(token).__name__)
+    if token.startswith(LONG_TERM_KEY_PREFIX):
+        raise _bad(
+            "long-term-key",
+            "this is a long-term Bedrock API key (it starts with %r), not a short-term "
+            "token: it was made in the Bedrock console or as an IAM service-specific "
+            "credential, and carries no region, issue time or expiry to decode "
+            "(decode_long_term_key reads its key id and account)" % LONG_TERM_KEY_PREFIX,
+        )
     if not token.startswith(TOKEN_PREFIX):
         raise _bad("prefix", "it does not start with %r" % TOKEN_PREFIX)
     body = token[len(TOKEN_PREFIX) :]
@@ -376,7 +400,7 @@ def verify_token(
     credentials: Any,
     *,
     now: Optional[datetime] = None,
-    clock_skew: timedelta = timedelta(minutes=5),
+    clock_skew: timedelta = CLOCK_SKEW,
 ) -> TokenInfo:
     """Check ``token`` as the service would, with the ``credentials`` that should have signed it.
 

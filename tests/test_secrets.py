@@ -6,6 +6,7 @@ Distinctive canary values make any leak easy to spot, in full or in part.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import subprocess
@@ -267,7 +268,20 @@ def _cli_env(home: Path, **extra: str) -> Dict[str, str]:
     return {k: v for k, v in env.items() if v != "<unset>"}
 
 
+#: Tokens signed with the canaries, which ``inspect --check`` refuses: the error line
+#: says why and must show neither the token, its signature nor its session token.
+_EXPIRED_TOKEN = btl.generate_token(CREDS, "us-east-1", expiry=60, now=NOW)
+_FUTURE_TOKEN = btl.generate_token(
+    CREDS, "us-east-1", now=datetime.now(timezone.utc) + timedelta(days=1)
+)
+#: A long-term key whose secret is the canary, broken after it (nothing after a ':').
+_BROKEN_LONG_TERM_KEY = "ABSK" + base64.b64encode(("bad alias " + SECRET + ":").encode()).decode()
+
 CLI_ERRORS = {
+    "inspect-check-expired": (["inspect", "--check", _EXPIRED_TOKEN], {}),
+    "inspect-check-json-expired": (["inspect", "--check", "--json", _EXPIRED_TOKEN], {}),
+    "inspect-check-future": (["inspect", "--check", "--min-valid", "1m", _FUTURE_TOKEN], {}),
+    "inspect-broken-long-term-key": (["inspect", _BROKEN_LONG_TERM_KEY], {}),
     "bad-region": (["--region", "us east 1"], {}),
     "bad-region-newline": (["--region", "us-east-1\n"], {}),
     "bad-expiry": (["--expiry", "soon"], {}),
@@ -296,10 +310,18 @@ def test_cli_errors_hold_no_secret(name: str, tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode != 0
-    assert proc.stdout == ""
+    if "--json" not in args:
+        assert proc.stdout == ""
     assert proc.stderr.strip(), "an error must be explained"
+    assert proc.stderr.count("\n") == 1
     assert "Traceback" not in proc.stderr
-    if name in ("unknown-option", "stray-argument"):
+    if args and args[0] == "inspect":
+        given = args[-1]
+        _assert_clean(proc.stdout + proc.stderr, given, given[4:])
+        if given in (_EXPIRED_TOKEN, _FUTURE_TOKEN):
+            signature = btl_oracle.token_params(given)["X-Amz-Signature"]
+            _assert_clean(proc.stdout + proc.stderr, signature)
+    elif name in ("unknown-option", "stray-argument"):
         # The user typed it on the command line; echoing argv is acceptable, but
         # nothing beyond it may appear.
         _assert_clean(proc.stderr.replace(args[-1], "<argv>"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import base64
+from typing import Iterable, Tuple
 
 from _check import fragments
 from hypothesis import strategies as st
@@ -24,3 +25,51 @@ def planted(draw: st.DrawFn, marker: str) -> str:
 def shares_a_fragment(secrets: Iterable[str], *texts: str) -> bool:
     """True when a secret's fragment is already in a text that may be shown (an access key id)."""
     return any(piece in text for s in secrets if s for piece in fragments(s) for text in texts)
+
+
+#: Aliases as IAM writes them, and text that only looks like one (or nothing like it).
+_ALIAS_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-"
+aliases = st.one_of(
+    st.text(st.sampled_from(_ALIAS_CHARS), min_size=1, max_size=30).map(
+        lambda user: user + "-at-123456789012"
+    ),
+    st.text(st.sampled_from(_ALIAS_CHARS), max_size=210),
+    nasty_text,
+    st.sampled_from(["", "-at-", "x-at-", "x-at-12345678901", "x-at-1234567890123"]),
+)
+
+
+@st.composite
+def long_term_keys(draw: st.DrawFn, marker: str) -> Tuple[str, str, str]:
+    """(an ABSK-like key, the secret planted in it, the alias part): well formed or broken.
+
+    The key is ``ABSK`` + base64 of alias, separator and secret, with its padding
+    kept, dropped or mangled, or with hostile text spliced into the base64.
+    """
+    alias = draw(aliases)
+    ascii_secret = st.text(st.sampled_from(_ALIAS_CHARS + "/:"), max_size=20).map(
+        lambda text: text + marker + text
+    )
+    secret = draw(st.one_of(planted(marker), ascii_secret))
+    sep = draw(st.sampled_from([":", ":", "", "::", " :"]))
+    raw = (alias + sep + secret).encode("utf-8", "surrogatepass")
+    body = base64.b64encode(raw).decode("ascii")
+    how = draw(st.sampled_from(["as is", "as is", "unpadded", "urlsafe", "splice", "cut"]))
+    if how == "unpadded":
+        body = body.rstrip("=")
+    elif how == "urlsafe":
+        body = body.replace("+", "-").replace("/", "_")
+    elif how == "splice":
+        where = draw(st.integers(min_value=0, max_value=len(body)))
+        body = body[:where] + draw(nasty_text) + body[where:]
+    elif how == "cut":
+        body = body[: draw(st.integers(min_value=0, max_value=len(body)))]
+    return "ABSK" + body, secret, alias
+
+
+#: ABSK-looking text with nothing planted: for suites whose secrets are fixed.
+long_term_like = st.one_of(
+    st.text(max_size=120).map(lambda t: "ABSK" + t),
+    st.binary(max_size=200).map(lambda b: "ABSK" + base64.b64encode(b).decode("ascii")),
+    long_term_keys("CanaryLongTermSecret").map(lambda key: key[0]),
+)

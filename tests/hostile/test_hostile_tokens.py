@@ -2,7 +2,9 @@
 
 Each goes through ``decode_token``, ``verify_token`` (with the credentials
 that signed the original) and ``bedrock-token inspect``; the original's
-signature, session token and body are the planted secrets.
+signature, session token and body are the planted secrets.  Long-term-key-like
+inputs (``ABSK...``) go through ``decode_long_term_key`` and ``inspect`` (also
+with ``--check``), with a secret planted in each.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from datetime import datetime, timezone
 from typing import List, Tuple
 from urllib.parse import quote
 
-from _check import assert_clean, outcome
-from hypothesis import given
+from _check import FRAGMENT, assert_clean, outcome
+from _strategies import long_term_keys, long_term_like, shares_a_fragment
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import bedrock_token_lite as btl
@@ -103,6 +106,7 @@ tokens = st.one_of(
     texts.map(lambda t: PREFIX + t),
     st.binary(max_size=300).map(lambda b: PREFIX + base64.b64encode(b).decode()),
     mutated(),
+    long_term_like,
 )
 
 
@@ -154,3 +158,94 @@ def test_the_original_token_verifies() -> None:
     info, error = outcome(lambda: btl.verify_token(TOKEN, CREDS, now=NOW), secrets=SECRETS)
     assert error is None
     assert info.has_session_token
+
+
+MARKER = "CanaryLongTermKeySecret"
+
+
+def _planted(secret: str, key: str) -> List[str]:
+    """What must not show: the secret's canary, and the key's base64 when long enough.
+
+    The canary, not the whole planted text: without a ':' between them the alias
+    runs on into the hostile text before the canary, which is then the alias.
+    """
+    assert MARKER in secret
+    body = key[len("ABSK") :]
+    return [MARKER] + ([body] if len(body) > FRAGMENT else [])
+
+
+@given(long_term_keys(MARKER))
+def test_decode_long_term_key(case: Tuple[str, str, str]) -> None:
+    key, secret, alias = case
+    planted = _planted(secret, key)
+    assume(not shares_a_fragment(planted, alias))  # the alias may be shown
+    info, error = outcome(
+        lambda: btl.decode_long_term_key(key), secrets=planted, seconds=2, clean_repr=True
+    )
+    if error is None:
+        # Only a well-formed key decodes, to its alias up to the first ':' (which,
+        # with no ':' between them, runs on into the secret up to its first ':').
+        assert info.key_id.startswith(alias) or alias.startswith(info.key_id + ":")
+        assert MARKER not in info.key_id
+
+
+@given(long_term_keys(MARKER))
+def test_decode_token_refuses_long_term_keys(case: Tuple[str, str, str]) -> None:
+    key, secret, _ = case
+    _, error = outcome(lambda: btl.decode_token(key), secrets=_planted(secret, key), seconds=2)
+    assert isinstance(error, btl.InvalidTokenError)
+    assert error.check == "long-term-key"
+
+
+@given(
+    long_term_keys(MARKER), st.sampled_from([[], ["--json"], ["--check"], ["--check", "--json"]])
+)
+def test_cli_inspect_long_term_keys(case: Tuple[str, str, str], options: List[str]) -> None:
+    key, secret, alias = case
+    planted = _planted(secret, key)
+    assume(not shares_a_fragment(planted, alias))
+    out, err = io.StringIO(), io.StringIO()
+    status, _ = outcome(
+        lambda: main(["inspect", *options, "--", key], stdout=out, stderr=err),
+        secrets=planted,
+        seconds=2,
+    )
+    text = err.getvalue()
+    if status:
+        assert status == 2  # malformed; a well-formed long-term key passes --check
+        assert text.endswith("\n"), "stderr is not one line"
+        assert text.count("\n") == 1, "stderr is not one line"
+        assert out.getvalue() == ""
+    else:
+        assert text == ""
+    assert_clean(text, planted, "stderr")
+    assert_clean(out.getvalue(), planted, "stdout")
+
+
+@given(
+    tokens,
+    st.sampled_from(
+        [
+            ["--check"],
+            ["--check", "--json"],
+            ["--check", "--min-valid", "1h"],
+            ["--check", "--min-valid", "13h"],
+        ]
+    ),
+)
+def test_cli_inspect_check(token: str, options: List[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    status, _ = outcome(
+        lambda: main(["inspect", *options, "--", token], stdout=out, stderr=err),
+        secrets=SECRETS,
+        seconds=2,
+    )
+    assert status in (0, 1, 2)
+    text = err.getvalue()
+    if status:
+        assert text.endswith("\n"), "stderr is not one line"
+        assert text.count("\n") == 1, "stderr is not one line"
+    else:
+        assert text == ""
+    assert_clean(text, SECRETS, "stderr")
+    assert_clean(out.getvalue(), SECRETS, "stdout")
