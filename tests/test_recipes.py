@@ -278,11 +278,24 @@ def _needs_console_script() -> None:
 # -- boto3 -----------------------------------------------------------------------------
 
 
+def _boto3_with_converse(bearer_from_environment: bool = False) -> None:
+    """Skip where this Python's newest boto3 predates what the recipe uses."""
+    pytest.importorskip("boto3")
+    import botocore.session
+    import botocore.utils
+
+    model = botocore.session.get_session().get_service_model("bedrock-runtime")
+    if "Converse" not in model.operation_names:
+        pytest.skip("this botocore has no bedrock-runtime Converse (1.34.116 and later)")
+    if bearer_from_environment and not hasattr(botocore.utils, "get_token_from_environment"):
+        pytest.skip("this botocore does not read AWS_BEARER_TOKEN_BEDROCK (1.39 and later)")
+
+
 def test_boto3_client_recipe(
     https: Endpoint, certificate: Path, environment: Dict[str, str], clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    pytest.importorskip("boto3")
+    _boto3_with_converse()
     # botocore's own settings point the unchanged block at the loopback server
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", https.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", https.url)
@@ -305,7 +318,7 @@ def test_boto3_client_recipe(
 def test_boto3_exec_recipe(
     https: Endpoint, certificate: Path, environment: Dict[str, str], tmp_path: Path
 ) -> None:
-    pytest.importorskip("boto3")
+    _boto3_with_converse(bearer_from_environment=True)
     _needs_console_script()
     env = _child_env(
         environment, AWS_ENDPOINT_URL_BEDROCK_RUNTIME=https.url, AWS_CA_BUNDLE=str(certificate)
@@ -439,6 +452,33 @@ def test_anthropic_bedrock_recipe(
     assert_refreshed(http.seen)
     # the SDK's own key stayed the first token: the fresh one came from BearerAuth
     assert namespace["client"].api_key == bearer(http.seen[0])
+
+
+def test_async_anthropic_bedrock_with_bearer_auth(
+    http: Endpoint, environment: Dict[str, str], clock: Clock
+) -> None:
+    """docs/recipes.md: AsyncAnthropicBedrock takes the same HTTP-client auth."""
+    anthropic = _anthropic()
+    import asyncio
+
+    tokens = btl.TokenProvider("us-east-1")
+
+    async def main() -> None:
+        client = anthropic.AsyncAnthropicBedrock(
+            aws_region="us-east-1", base_url=http.url, api_key=await tokens.async_token(),
+            http_client=anthropic.DefaultAsyncHttpxClient(auth=btl.BearerAuth(tokens)),
+        )  # fmt: skip
+        for _ in range(2):
+            await tokens.async_token()  # a due refresh runs here, off the loop
+            await client.messages.create(
+                model="us.anthropic.claude-haiku-4-5-20251001-v1:0", max_tokens=8,
+                messages=[{"role": "user", "content": "x"}],
+            )  # fmt: skip
+
+    http.server.after_each = clock.step
+    asyncio.run(main())
+    assert [s.path for s in http.seen] == [MODEL_PATH] * 2
+    assert_refreshed(http.seen)
 
 
 def test_anthropic_env_recipe(http: Endpoint, environment: Dict[str, str], tmp_path: Path) -> None:
