@@ -659,3 +659,28 @@ def test_inspect_shows_what_the_troubleshooting_text_reads(environment: Dict[str
     assert printed[1:3] == shown[1:3]  # access key id, session token
     assert re.search(r"\(expired 4[45]m ago\)$", printed[4]), printed[4]
     assert printed[5:] == shown[5:]  # lifetime 15m, version 1
+
+
+def test_inspect_tells_skew_and_long_term_keys_apart(environment: Dict[str, str]) -> None:
+    """The troubleshooting table's other rows: a token from the future, an ABSK key."""
+    _needs_console_script()
+    env = _child_env(environment)
+    future = btl.generate_token(
+        CREDS, "us-east-1", expiry=900, now=datetime.now(timezone.utc) + timedelta(hours=1)
+    )
+    shown = subprocess.run(
+        ["bedrock-token", "inspect", "--json", future], env=env,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    fields = json.loads(shown.stdout)
+    assert fields["time_left_seconds"] > fields["expiry_seconds"] == 900  # more left than lifetime
+    assert fields["expired"] is False
+    long_term = "ABSK" + "QmVkcm9ja0FQSUtleS1FWEFNUExF" * 3
+    refused = subprocess.run(
+        ["bedrock-token", "inspect", long_term], env=env,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "it does not start with 'bedrock-api-key-'" in refused.stderr
+    assert long_term not in refused.stderr
