@@ -11,6 +11,7 @@ carry a new token.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -658,7 +659,8 @@ def test_inspect_shows_what_the_troubleshooting_text_reads(environment: Dict[str
     assert printed[0] == shown[0]  # region:        eu-west-1
     assert printed[1:3] == shown[1:3]  # access key id, session token
     assert re.search(r"\(expired 4[45]m ago\)$", printed[4]), printed[4]
-    assert printed[5:] == shown[5:]  # lifetime 15m, version 1
+    assert printed[5:7] == shown[5:7]  # lifetime 15m, version 1
+    assert re.search(r"^status: +EXPIRED since .* \(4[45]m ago\)$", printed[7]), printed[7]
 
 
 def test_inspect_tells_skew_and_long_term_keys_apart(environment: Dict[str, str]) -> None:
@@ -676,11 +678,18 @@ def test_inspect_tells_skew_and_long_term_keys_apart(environment: Dict[str, str]
     fields = json.loads(shown.stdout)
     assert fields["time_left_seconds"] > fields["expiry_seconds"] == 900  # more left than lifetime
     assert fields["expired"] is False
-    long_term = "ABSK" + "QmVkcm9ja0FQSUtleS1FWEFNUExF" * 3
-    refused = subprocess.run(
+    assert fields["not_yet_valid"] is True
+    assert 3500 <= fields["clock_skew_seconds"] <= 3600
+    secret = "LongTermSecretPart" + "x" * 30
+    long_term = (
+        "ABSK"
+        + base64.b64encode(("BedrockAPIKey-EXAMPLE-at-123456789012:" + secret).encode()).decode()
+    )
+    described = subprocess.run(
         ["bedrock-token", "inspect", long_term], env=env,
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert refused.returncode == 2
-    assert "it does not start with 'bedrock-api-key-'" in refused.stderr
-    assert long_term not in refused.stderr
+    assert described.returncode == 0, described.stderr
+    assert "long-term Bedrock API key" in described.stdout
+    assert "123456789012" in described.stdout
+    assert secret not in described.stdout + described.stderr
