@@ -658,9 +658,9 @@ def test_inspect_shows_what_the_troubleshooting_text_reads(environment: Dict[str
     assert labels(printed) == labels(shown)
     assert printed[0] == shown[0]  # region:        eu-west-1
     assert printed[1:3] == shown[1:3]  # access key id, session token
-    assert re.search(r"\(expired 4[45]m ago\)$", printed[4]), printed[4]
+    assert re.search(r"\(expired 4[45]m(\d+s)? ago\)$", printed[4]), printed[4]
     assert printed[5:7] == shown[5:7]  # lifetime 15m, version 1
-    assert re.search(r"^status: +EXPIRED since .* \(4[45]m ago\)$", printed[7]), printed[7]
+    assert re.search(r"^status: +EXPIRED since .* \(4[45]m(\d+s)? ago\)$", printed[7]), printed[7]
 
 
 def test_inspect_tells_skew_and_long_term_keys_apart(environment: Dict[str, str]) -> None:
