@@ -45,14 +45,14 @@ def _check_no_nul(value: str, fmt: str) -> None:
         raise _refuse(fmt, "a NUL character")
 
 
-def sh_quote(value: str) -> str:
+def sh_quote(value: str, fmt: str = "env") -> str:
     """``value`` as one POSIX shell word (sh, dash, bash, zsh, ksh): single quotes.
 
     Inside single quotes every character stands for itself, line breaks
     included; a single quote ends the quoting, so it is written as ``'"'"'``
     (close, a double-quoted quote, reopen).
     """
-    _check_no_nul(value, "env")
+    _check_no_nul(value, fmt)
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
@@ -141,7 +141,7 @@ def _export(name: str, value: str) -> str:
 
 
 def _assign(name: str, value: str) -> str:
-    return "%s=%s" % (name, sh_quote(value))
+    return "%s=%s" % (name, sh_quote(value, "env-no-export"))
 
 
 def _fish(name: str, value: str) -> str:
