@@ -25,21 +25,16 @@ NAMES = ["AWS_BEARER_TOKEN_BEDROCK", "OPENAI_API_KEY", "BEDROCK_MANTLE_API_KEY"]
 EXTRA = ["--env-var", "OPENAI_API_KEY", "--env-var=BEDROCK_MANTLE_API_KEY"]
 
 
-def _posix_read(shell: str, text: str, names: List[str], exported: bool) -> Dict[str, str]:
-    """The names' values after ``eval "$(output)"`` in ``shell``, as its environment has them
-    (``exported``) or as shell variables."""
-    if exported:
-        show = (
-            '%s -c "import os, json, sys; print(json.dumps({n: os.environ.get(n) for n in '
-            % (sys.executable)
-            + 'sys.argv[1:]}))" '
-            + " ".join(names)
-        )
-    else:
-        show = "printf '%s\\0'" + "".join(' "$%s"' % n for n in names)
+#: A child process that prints the named environment variables as JSON (null: not exported).
+SHOW = "import json, os, sys; print(json.dumps({n: os.environ.get(n) for n in sys.argv[1:]}))"
+SHELL_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
+
+
+def _shell_read(argv: List[str], names: List[str], exported: bool) -> Dict[str, str]:
+    """Run ``argv`` (a shell that loads the output, then runs $SHOW or prints the variables)."""
     result = subprocess.run(
-        [shell, "-c", 'eval "$1"\n' + show, shell, text],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
+        argv,
+        env=dict(SHELL_ENV, PY=sys.executable, SHOW=SHOW),
         capture_output=True,
         text=True,
         timeout=30,
@@ -48,29 +43,26 @@ def _posix_read(shell: str, text: str, names: List[str], exported: bool) -> Dict
     if exported:
         document: Dict[str, str] = json.loads(result.stdout)
         return document
-    return dict(zip(names, result.stdout.split("\0")))
+    return dict(zip(names, result.stdout.split("\0")[:-1]))
 
 
 def _read(fmt: str, text: str, names: List[str], tmp: Path) -> List[Dict[str, str]]:
     """What each reader of ``fmt`` available here makes of the command's output."""
     readings: List[Dict[str, str]] = []
+    quoted = "".join(' "$%s"' % n for n in names)
     if fmt in ("env", "env-no-export"):
+        exported = fmt == "env"  # exported: a child sees them; else shell variables only
+        show = ('"$PY" -c "$SHOW" ' + " ".join(names)) if exported else "printf '%s\\0'" + quoted
         for shell in ("sh", "dash", "bash"):
             if shutil.which(shell):
-                readings.append(_posix_read(shell, text, names, exported=fmt == "env"))
+                argv = [shell, "-c", 'eval "$1"\n' + show, shell, text]
+                readings.append(_shell_read(argv, names, exported))
     elif fmt == "fish":
         if FISH is None:
             pytest.skip("fish is not installed (.ci/run installs it with apt-get)")
-        show = "printf '%s\\0'" + "".join(' "$%s"' % n for n in names)
-        result = subprocess.run(
-            [FISH, "--no-config", "-c", "cat $argv[1] | source; " + show, str(tmp / "out")],
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-        readings.append(dict(zip(names, result.stdout.split("\0"))))
+        show = '$PY -c "$SHOW" ' + " ".join(names)  # set -gx: a child sees them
+        argv = [FISH, "--no-config", "-c", "cat $argv[1] | source; " + show, str(tmp / "out")]
+        readings.append(_shell_read(argv, names, exported=True))
     elif fmt == "powershell":
         readings.append(dict(powershell_read(line) for line in text.splitlines()))
     elif fmt == "windows-cmd":

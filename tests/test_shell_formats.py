@@ -227,6 +227,8 @@ def test_the_powershell_reader_by_hand() -> None:
 
 
 @given(value=values)
+@example(value="it's \u2018a\u2019 \u201ab\u201b ''")
+@example(value="$env:HOME `n @(x) $(y)\n")
 def test_powershell_lines_read_back_exactly(value: str) -> None:
     line = assignments("powershell", ["NAME"], value)
     assert line.endswith("\n")
@@ -320,6 +322,9 @@ def cmd_safe(value: str) -> bool:
 
 
 @given(value=values)
+@example(value='say "a&b" | "c"')  # a quote leaves & and | outside quotes
+@example(value='"^"(x)<y>')
+@example(value="100% %PATH% %%")
 def test_windows_cmd_lines_read_back_exactly_or_are_refused(value: str) -> None:
     line = _refused_or_line(cmd_set, value)
     assert (line is not None) is cmd_safe(value)
