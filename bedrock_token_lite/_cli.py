@@ -391,7 +391,7 @@ def _issue_with_times(
 
 def _variable_names(extra: Sequence[str]) -> List[str]:
     """AWS_BEARER_TOKEN_BEDROCK, then each ``--env-var`` name once; a bad name is usage."""
-    from ._shell import is_portable_name, variable_names
+    from ._shell import RESERVED_NAMES, is_portable_name, variable_names
 
     for name in extra:
         if name.startswith("bedrock-api-key-"):  # never echo a token on stderr
@@ -401,8 +401,11 @@ def _variable_names(extra: Sequence[str]) -> List[str]:
                 "--env-var: %r is not a portable variable name (ASCII letters, digits "
                 "and _, not starting with a digit)" % (name,)
             )
-        if name == "AWS_REGION":
-            raise UsageError("--env-var: AWS_REGION is for the region, not the token")
+        if name in RESERVED_NAMES:
+            raise UsageError(
+                "--env-var: %s means something else to AWS tools (a region, credentials "
+                "or a profile); give a name for the token" % (name,)
+            )
     return variable_names(TOKEN_VAR, extra)
 
 

@@ -196,6 +196,10 @@ CREDENTIAL_VARIABLES = (
 )
 
 
+#: Names ``--env-var`` refuses: set to a token they would break the tools that read them.
+RESERVED_NAMES = frozenset((*CREDENTIAL_VARIABLES, "AWS_REGION", "AWS_DEFAULT_REGION"))
+
+
 def command_environment(
     environ: Mapping[str, str],
     names: Sequence[str],
