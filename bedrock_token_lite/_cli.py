@@ -43,9 +43,11 @@ TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
 
 HELP = """\
 usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
-                     [--format token|env|json] [--process-timeout DURATION] [--verbose]
+                     [--format FORMAT] [--env-var NAME]... [--process-timeout DURATION]
+                     [--verbose]
        bedrock-token inspect [--json] [--check [--min-valid DURATION]] [TOKEN]
-       bedrock-token exec [--region R] [--profile P] [--expiry D] [--verbose] -- COMMAND [ARG...]
+       bedrock-token exec [--region R] [--profile P] [--expiry D] [--env-var NAME]...
+                          [--token-only] [--verbose] -- COMMAND [ARG...]
 
 Print an Amazon Bedrock short-term API key (bearer token) and a newline.
 
@@ -57,8 +59,16 @@ options:
   -e, --expiry DURATION  token lifetime: seconds (900), or 15m, 2h, 1h30m;
                          at most 12h (the default)
   -f, --format FORMAT    token (default): the token alone;
-                         env: an `export AWS_BEARER_TOKEN_BEDROCK='...'` line for eval;
-                         json: {"token", "region", "expires_at"} for programs
+                         json: {"token", "region", "expires_at"} for programs;
+                         or a line that sets AWS_BEARER_TOKEN_BEDROCK, for:
+                         env: sh, bash, zsh (export NAME='...'; eval it),
+                         env-no-export: the same without export (NAME='...'),
+                         fish: set -gx NAME '...' (pipe it to source),
+                         powershell: $Env:NAME = '...' (pipe it to Invoke-Expression),
+                         windows-cmd: set "NAME=..." (a batch file to call),
+                         dotenv: NAME=... (python-dotenv, Node dotenv, docker --env-file)
+  --env-var NAME         set NAME to the token too (repeatable; for the formats
+                         that set variables), e.g. OPENAI_API_KEY
   --process-timeout DURATION
                          how long a credential_process helper may run (default 60s;
                          0: no limit, for helpers that wait for a browser or an MFA
@@ -77,6 +87,9 @@ subcommands (see bedrock-token inspect --help, bedrock-token exec --help):
 examples:
   export AWS_BEARER_TOKEN_BEDROCK="$(bedrock-token --region us-east-1)"
   eval "$(bedrock-token --format env --expiry 1h)"
+  bedrock-token --format fish | source
+  bedrock-token --format powershell | Invoke-Expression
+  bedrock-token --format dotenv --env-var OPENAI_API_KEY > .env
   bedrock-token --profile dev --expiry 15m --format json
   bedrock-token exec --region us-west-2 -- python my_agent.py
 
@@ -124,18 +137,26 @@ exit status: 0 decoded (even if expired, unless --check), 1 --check failed,
 
 EXEC_HELP = """\
 usage: bedrock-token exec [--region REGION] [--profile PROFILE] [--expiry DURATION]
-                          [--verbose] [--] COMMAND [ARG...]
+                          [--env-var NAME]... [--token-only] [--verbose]
+                          [--] COMMAND [ARG...]
 
 Run COMMAND with AWS_BEARER_TOKEN_BEDROCK set to a fresh token and AWS_REGION
-set to its region; everything else in the environment is passed on.  On
-POSIX the command replaces this process, so standard input and output,
-signals and the exit status are the command's own.
+set to its region; everything else in the environment is passed on (less the
+AWS credential variables with --token-only).  On POSIX the command replaces
+this process, so standard input and output, signals and the exit status are
+the command's own.
 
 options:
   -r, --region REGION    AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then
                          the profile's region, as provide_token finds it)
   -p, --profile PROFILE  use this profile of the shared config and credentials files
   -e, --expiry DURATION  token lifetime (default 12h)
+  --env-var NAME         set NAME to the token too (repeatable), e.g. OPENAI_API_KEY
+  --token-only           remove the AWS credential variables (AWS_ACCESS_KEY_ID,
+                         AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, the container and
+                         web identity variables, AWS_PROFILE, ...): the command gets
+                         the token and the region, not the credentials that made it
+                         (the shared config and credentials files stay readable)
   --process-timeout DURATION
                          how long a credential_process helper may run (default 60s; 0: no limit)
   -v, --verbose          tell on stderr where credentials and region came from
@@ -144,6 +165,7 @@ options:
 examples:
   bedrock-token exec -- python -c 'import os; print(os.environ["AWS_REGION"])'
   bedrock-token exec --region us-west-2 --expiry 1h -- ./run-agent.sh --fast
+  bedrock-token exec --token-only --env-var OPENAI_API_KEY -- python my_agent.py
 
 exit status: the command's; 1 no usable credentials, 2 bad usage,
 126 command not executable, 127 command not found
@@ -164,10 +186,15 @@ _TOKEN_OPTIONS = {
     "-f": "format",
     "--format": "format",
     "--process-timeout": "process_timeout",
+    "--env-var": "env_var",
 }
 _EXEC_OPTIONS = {k: v for k, v in _TOKEN_OPTIONS.items() if v != "format"}
 _FLAGS = {"-v": "verbose", "--verbose": "verbose"}
-_FORMATS = ("token", "env", "json")
+_EXEC_FLAGS = dict(_FLAGS, **{"--token-only": "token_only"})
+#: Options that may be given more than once: every value is kept, in order.
+_REPEATABLE = frozenset({"env_var"})
+#: Every --format; all but token and json are _shell.VARIABLE_FORMATS.
+_FORMATS = ("token", "json", "env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv")
 
 
 def parse_duration(text: str, option: str = "--expiry") -> int:
@@ -190,8 +217,13 @@ def _parse(
     command: str,
     *,
     stop_at_positional: bool = False,
+    lists: Optional[Dict[str, List[str]]] = None,
 ) -> Tuple[Dict[str, str], List[str]]:
-    """(options found, positional arguments); ``help``/``version`` end parsing early."""
+    """(options found, positional arguments); ``help``/``version`` end parsing early.
+
+    A repeatable option (``_REPEATABLE``) keeps its last value in the options
+    found and every value, in order, in ``lists``.
+    """
     found: Dict[str, str] = {}
     rest: List[str] = []
     args = list(argv)
@@ -215,6 +247,8 @@ def _parse(
                     raise UsageError("%s needs a value" % name)
                 value = args.pop(0)
             found[options[name]] = value
+            if lists is not None and options[name] in _REPEATABLE:
+                lists.setdefault(options[name], []).append(value)
         elif arg.startswith("-") and arg != "-":
             raise UsageError("unknown option %r (%s)" % (arg, see))
         elif stop_at_positional:
@@ -226,9 +260,9 @@ def _parse(
     return found, rest
 
 
-def parse_args(argv: Sequence[str]) -> Dict[str, str]:
-    """Parse the token command's ``argv`` into option names and values."""
-    found, rest = _parse(argv, _TOKEN_OPTIONS, _FLAGS, PROG)
+def parse_args(argv: Sequence[str], lists: Optional[Dict[str, List[str]]] = None) -> Dict[str, str]:
+    """Parse the token command's ``argv`` into option names and values (``lists``: see _parse)."""
+    found, rest = _parse(argv, _TOKEN_OPTIONS, _FLAGS, PROG, lists=lists)
     if rest:
         raise UsageError("unexpected argument %r (see bedrock-token --help)" % (rest[0],))
     return found
@@ -374,17 +408,45 @@ def _issue_with_times(
     return issued
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "'\"'\"'") + "'"
+def _variable_names(extra: Sequence[str]) -> List[str]:
+    """AWS_BEARER_TOKEN_BEDROCK, then each ``--env-var`` name once; a bad name is usage."""
+    from ._shell import RESERVED_NAMES, is_portable_name, variable_names
+
+    for name in extra:
+        if name.startswith("bedrock-api-key-"):  # never echo a token on stderr
+            raise UsageError("--env-var: a token is not a variable name (give NAME)")
+        if not is_portable_name(name):
+            raise UsageError(
+                "--env-var: %r is not a portable variable name (ASCII letters, digits "
+                "and _, not starting with a digit)" % (name,)
+            )
+        if name in RESERVED_NAMES:
+            raise UsageError(
+                "--env-var: %s means something else to AWS tools (a region, credentials "
+                "or a profile); give a name for the token" % (name,)
+            )
+    return variable_names(TOKEN_VAR, extra)
 
 
-def _print_token(opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any) -> int:
+def _print_token(
+    opts: Mapping[str, str], out: TextIO, err: TextIO, source: Any, env_vars: Sequence[str] = ()
+) -> int:
     fmt = opts.get("format", "token")
     if fmt not in _FORMATS:
-        raise UsageError("--format: %r is not one of token, env, json" % (fmt,))
+        raise UsageError("--format: %r is not one of %s" % (fmt, ", ".join(_FORMATS)))
+    names: Optional[List[str]] = None
+    if fmt not in ("token", "json"):
+        names = _variable_names(env_vars)
+    elif env_vars:
+        raise UsageError(
+            "--env-var: --format %s sets no variables (use a format that does, "
+            "such as env, or exec)" % (fmt,)
+        )
     issued = _issue(opts, err, source, times=fmt == "json")
-    if fmt == "env":
-        out.write("export %s=%s\n" % (TOKEN_VAR, _quote(issued.token)))
+    if names is not None:
+        from ._shell import assignments
+
+        out.write(assignments(fmt, names, issued.token))
     elif fmt == "json":
         import json
 
@@ -587,16 +649,26 @@ def _inspect_text(info: Any, now: datetime) -> str:
 def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
     import os
 
-    opts, command = _parse(argv, _EXEC_OPTIONS, _FLAGS, PROG + " exec", stop_at_positional=True)
+    lists: Dict[str, List[str]] = {}
+    opts, command = _parse(
+        argv, _EXEC_OPTIONS, _EXEC_FLAGS, PROG + " exec", stop_at_positional=True, lists=lists
+    )
     if "help" in opts:
         out.write(EXEC_HELP)
         return EXIT_OK
     if not command:
         raise UsageError("exec needs a command: bedrock-token exec [options] -- COMMAND [ARG...]")
+    names = _variable_names(lists.get("env_var", ()))
     issued = _issue(opts, err, source)
-    env = dict(os.environ)
-    env[TOKEN_VAR] = issued.token
-    env["AWS_REGION"] = issued.region
+    from ._shell import CREDENTIAL_VARIABLES, command_environment
+
+    token_only = "token_only" in opts
+    env = command_environment(os.environ, names, issued.token, issued.region, token_only=token_only)
+    if token_only and "verbose" in opts:
+        removed = [name for name in CREDENTIAL_VARIABLES if name in os.environ]
+        err.write(
+            "%s: --token-only: removed %s\n" % (PROG, ", ".join(removed) or "nothing (none set)")
+        )
     out.flush()
     err.flush()
     if os.name == "posix":
@@ -722,7 +794,8 @@ def _dispatch(
         return _inspect(args[1:], out, err, stdin)
     if args and args[0] == "exec":
         return _exec(args[1:], out, err, provider)
-    opts = parse_args(args)
+    lists: Dict[str, List[str]] = {}
+    opts = parse_args(args, lists)
     if "help" in opts:
         out.write(HELP)
         return EXIT_OK
@@ -731,7 +804,7 @@ def _dispatch(
 
         out.write("%s %s\n" % (PROG, __version__))
         return EXIT_OK
-    return _print_token(opts, out, err, provider)
+    return _print_token(opts, out, err, provider, lists.get("env_var", ()))
 
 
 def _printed() -> Any:
