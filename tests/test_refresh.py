@@ -444,3 +444,30 @@ def test_expired_error_message_has_no_secret() -> None:
         refreshable.get_frozen_credentials()
     assert "still expired" in str(info.value)
     assert SECRET not in str(info.value)
+
+
+REFRESH_SECRET = "RefreshCanarySecret0Zx8"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: KeyError(REFRESH_SECRET), lambda: ValueError(REFRESH_SECRET), lambda: OSError(2, "x")],
+)
+def test_a_refresh_function_that_raises_gives_a_foreign_error(
+    make: Callable[[], Exception],
+) -> None:
+    """A caller's refresh function raising its own exception: still catchable as that class,
+    a library error, and its text (perhaps a secret) in no message or context."""
+    original = make()
+
+    def refresh() -> btl.Credentials:
+        raise original
+
+    creds = btl.DeferredRefreshableCredentials(refresh, method="custom")
+    with pytest.raises(btl.ForeignError) as info:
+        creds.get_frozen_credentials()
+    assert isinstance(info.value, type(original))
+    assert info.value.original is original
+    assert info.value.__context__ is None
+    assert REFRESH_SECRET not in str(info.value) + repr(info.value)
+    assert "custom" in str(info.value)

@@ -225,14 +225,15 @@ def _split(url: str) -> Tuple[SplitResult, str, int]:
     from urllib.parse import urlsplit
 
     safe = redact_url(url)
+    refused = ""
     try:
         parts = urlsplit(url)
         host = parts.hostname
         port = parts.port
     except ValueError as exc:
-        raise InvalidURLError(
-            "Cannot request %s: %s" % (safe, exc.__class__.__name__), endpoint=safe
-        ) from None
+        refused = exc.__class__.__name__
+    if refused:  # raised after the handler: the parser's error quotes part of the URL
+        raise InvalidURLError("Cannot request %s: %s" % (safe, refused), endpoint=safe)
     if parts.scheme not in ("http", "https"):
         raise InvalidURLError(
             "Cannot request %s: only http and https URLs are supported" % (safe,), endpoint=safe
@@ -434,14 +435,14 @@ def request(
                 "Header %r for %s holds a line break and cannot be sent" % (name, endpoint),
                 endpoint=endpoint,
             )
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
+        if max(map(ord, value), default=0) > 0xFF:
+            # Tested without encoding: the encoder's error would hold the value (a
+            # bearer or container token) and stay reachable as our error's context.
             raise InvalidURLError(
                 "Header %r for %s holds characters HTTP headers cannot carry (latin-1 only)"
                 % (name, endpoint),
                 endpoint=endpoint,
-            ) from None
+            )
         send_headers[name] = value
 
     proxy_url = (proxies or {}).get(parts.scheme)

@@ -18,7 +18,12 @@ on first use, as a mandatory refresh.
 
 from __future__ import annotations
 
-from .._errors import CredentialRetrievalError, ExpiredCredentialsError, ExpiryParseError
+from .._errors import (
+    CredentialRetrievalError,
+    ExpiredCredentialsError,
+    ExpiryParseError,
+    foreign_error,
+)
 from .clock import utc_now
 from .credentials import Credentials
 
@@ -143,6 +148,7 @@ class RefreshableCredentials:
                     self._protected_refresh(mandatory=True)
 
     def _protected_refresh(self, mandatory: bool) -> None:
+        failure: Optional[BaseException] = None
         try:
             fresh = self._refresh_using()
         except ExpiryParseError:
@@ -151,16 +157,13 @@ class RefreshableCredentials:
             raise
         except Exception as exc:
             if mandatory or self._current is None:
-                raise
-            import logging
-
-            logging.getLogger("bedrock_token_lite").warning(
-                "Refreshing temporary credentials (%s) failed during the advisory refresh "
-                "window; using the current ones until they near expiry: %s",
-                self.method,
-                type(exc).__name__,
-            )
-            return
+                # Ours as raised; a refresh function's own exception as a ForeignError.
+                failure = foreign_error(exc, "Refreshing the credentials (%s)" % (self.method,))
+            else:
+                self._advisory_failed(exc)
+                return
+        if failure is not None:  # raised after the handler: the original is not its context
+            raise failure
         self._check_expiry(fresh)
         self._current = fresh
         if self.refresh_needed(0):
@@ -168,6 +171,17 @@ class RefreshableCredentials:
                 "Credentials were refreshed, but the refreshed credentials are still expired. "
                 "Check the credential source (%s) and the system clock." % (self.method,)
             )
+
+    def _advisory_failed(self, exc: BaseException) -> None:
+        """Log that an advisory refresh failed: the type only (its text may quote a secret)."""
+        import logging
+
+        logging.getLogger("bedrock_token_lite").warning(
+            "Refreshing temporary credentials (%s) failed during the advisory refresh "
+            "window; using the current ones until they near expiry: %s",
+            self.method,
+            type(exc).__name__,
+        )
 
     def _check_expiry(self, credentials: Credentials) -> None:
         if not isinstance(credentials, Credentials):

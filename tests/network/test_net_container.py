@@ -480,3 +480,21 @@ def test_a_body_that_is_not_utf8_is_not_kept_on_the_error(serve) -> None:
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
         assert not isinstance(error, UnicodeDecodeError)
     assert SECRET not in repr(info.value)
+
+
+@pytest.mark.parametrize("token", [SECRET + "\u0100", "\u20ac" + SECRET])
+def test_a_token_headers_cannot_carry_is_not_kept_on_the_error(serve, token: str) -> None:
+    """The encoder's error holds the whole token; raised in its handler it stayed as context."""
+    server = serve({("GET", "/c"): [Reply(200, {"AccessKeyId": "A"})]})
+    env = {
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/c",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": token,
+    }
+    with pytest.raises(BedrockTokenError) as info:
+        ContainerProvider(env, timeout=2).load()
+    error: Optional[BaseException] = info.value
+    while error is not None:
+        assert SECRET not in repr(error) + str(error)
+        assert not isinstance(error, UnicodeError)
+        error = error.__cause__ or error.__context__
+    assert server.take() == []  # refused before anything was sent
