@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._common.redact import foreign_text, request_secrets
-from .._source_errors import ClientError, EndpointConnectionError, SSLError
+from .._source_errors import ClientError, EndpointConnectionError, HTTPClientError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,34 +131,37 @@ def send(
     """Send one request through the package's HTTP client (:func:`.http.request`).
 
     No redirects are followed; at most :data:`.http.DEFAULT_MAX_BYTES` of the
-    body are read; a failed TLS verification is ``SSLError`` (as botocore);
-    other connection failures and timeouts become ``EndpointConnectionError``
-    naming the URL without its query string.  HTTP error statuses are
-    returned, not raised.
+    body are read.  Failures are the HTTP client's, as botocore names them:
+    ``EndpointConnectionError`` (``ConnectTimeoutError``), ``ReadTimeoutError``,
+    ``ConnectionClosedError``, ``SSLError``, ``ProxyConnectionError``, each naming
+    the URL without its query string.  HTTP error statuses are returned, not raised.
     """
-    from .._source_errors import HTTPClientError, ResponseTooLargeError
     from . import http as _http
 
     shown = url.split("?", 1)[0]
     if not url.lower().startswith(("http://", "https://")):
         raise EndpointConnectionError(shown, "only http and https URLs are used")
-    try:
-        return _http.request(
-            method,
-            url,
-            headers=dict(headers),
-            body=body,
-            timeout=timeout,
-            proxies=_http.environ_proxies(url, environ),
-            ca_bundle=ca_bundle,
-            environ=environ,
-        )
-    except (EndpointConnectionError, SSLError):
-        raise
-    except ResponseTooLargeError:
-        raise  # not retried: a larger answer will not shrink
-    except HTTPClientError as exc:
-        raise EndpointConnectionError(shown, type(exc).__name__) from None
+    return _http.request(
+        method,
+        url,
+        headers=dict(headers),
+        body=body,
+        timeout=timeout,
+        proxies=_http.environ_proxies(url, environ),
+        ca_bundle=ca_bundle,
+        environ=environ,
+    )
+
+
+def _retried_failure(exc: BaseException) -> bool:
+    """botocore retries every connection-level failure (its ``ConnectionError`` and
+    ``HTTPClientError``); ours adds two it never sees: an answer over the size bound
+    (a larger one will not shrink) and a URL that cannot be requested."""
+    from .._source_errors import HTTPClientError, InvalidURLError, ResponseTooLargeError
+
+    return isinstance(exc, HTTPClientError) and not isinstance(
+        exc, (ResponseTooLargeError, InvalidURLError)
+    )
 
 
 def _generic_error(response: Response) -> Optional[Tuple[str, str]]:
@@ -269,8 +272,8 @@ def send_with_retries(
                 environ=config.environ,
                 ca_bundle=ca_bundle,
             )
-        except (EndpointConnectionError, SSLError):  # botocore retries both
-            if last or (mode == "standard" and quota < _RETRY_COST):
+        except HTTPClientError as exc:
+            if not _retried_failure(exc) or last or (mode == "standard" and quota < _RETRY_COST):
                 raise
             if mode == "standard":
                 quota -= _RETRY_COST

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import socket
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -148,6 +149,10 @@ CASES = [
         {"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "2"},
     ),
     Case("legacy refused", [], {"AWS_RETRY_MODE": "legacy"}, kind="refused"),
+    # accepted, then closed before any answer: botocore's ConnectionClosedError, retried
+    Case("connection dropped", [], kind="dropped"),
+    Case("connection dropped, max 1", [], {"AWS_MAX_ATTEMPTS": "1"}, kind="dropped"),
+    Case("legacy dropped", [], {"AWS_RETRY_MODE": "legacy"}, kind="dropped"),
     # web identity (unsigned STS)
     Case("web identity 500", [xml(500, "InternalFailure")], kind="web-identity"),
     Case("web identity idp error", [xml(400, "IDPCommunicationError")], kind="web-identity"),
@@ -175,6 +180,36 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class _Dropper:
+    """A loopback listener that accepts each connection and closes it at once."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.accepted = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.accepted += 1
+            conn.recv(65536)
+            conn.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.sock.close()
 
 
 def _setup(case: Case, server: FakeAWS, home: Path) -> Dict[str, str]:
@@ -222,15 +257,24 @@ def run_both(case: Case, tmp_path: Path) -> Tuple[Dict[str, Any], List[float], i
         env = _setup(case, server, home)
         if case.kind == "refused":
             env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:%d" % _closed_port()
-        _script(server, case.answers)
-        theirs = run_botocore(env, seed=SEED, record_sleep=True)
-        their_count = len(server.requests)
-        server.reset()
-        _script(server, case.answers)
-        delays: List[float] = []
-        random.seed(SEED)
-        ours = run_ours(env, sleep=delays.append)
-        our_count = len(server.requests)
+        dropper = _Dropper() if case.kind == "dropped" else None
+        try:
+            if dropper is not None:
+                env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:%d" % dropper.port
+            _script(server, case.answers)
+            theirs = run_botocore(env, seed=SEED, record_sleep=True)
+            their_count = len(server.requests) + (dropper.accepted if dropper else 0)
+            server.reset()
+            if dropper is not None:
+                dropper.accepted = 0
+            _script(server, case.answers)
+            delays: List[float] = []
+            random.seed(SEED)
+            ours = run_ours(env, sleep=delays.append)
+            our_count = len(server.requests) + (dropper.accepted if dropper else 0)
+        finally:
+            if dropper is not None:
+                dropper.close()
     if theirs.get("error") == "InvalidMaxRetryAttemptsError":  # one class here
         assert ours.get("error") == "InvalidConfigError", (ours, theirs)
     else:
