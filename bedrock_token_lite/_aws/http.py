@@ -306,7 +306,7 @@ def _open_socket(
 
     host, port = address
     last: Optional[OSError] = None
-    for family, kind, proto, _, sockaddr in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+    for family, kind, proto, _, sockaddr in _resolve(host, port, deadline):
         sock = socket.socket(family, kind, proto)
         try:
             sock.settimeout(deadline.timeout())
@@ -320,6 +320,51 @@ def _open_socket(
     if last is None:
         raise OSError("getaddrinfo returned no address")
     raise last
+
+
+def _is_address(host: str) -> bool:
+    import socket
+
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+            return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def _resolve(host: str, port: int, deadline: _Deadline) -> List[Any]:
+    """``getaddrinfo`` within the deadline: a name is looked up in a daemon thread.
+
+    The resolver has timeouts of its own (often 5 s per server and attempt),
+    which no socket timeout shortens; past the deadline the lookup is left to
+    finish in the background and the request fails as a connect timeout.  An
+    address (``127.0.0.1``, ``[::1]``) needs no lookup and no thread.
+    """
+    import socket
+
+    if _is_address(host):
+        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    import threading
+
+    found: List[Any] = []
+    failed: List[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            found.extend(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+        except BaseException as exc:  # handed to the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=lookup, name="bedrock-token-lite-resolve", daemon=True)
+    worker.start()
+    worker.join(deadline.timeout())
+    if worker.is_alive():
+        raise socket.timeout("the name lookup did not finish within the deadline")
+    if failed:
+        raise failed[0]
+    return found
 
 
 _RESPONSE_CLASS: Optional[type] = None

@@ -21,6 +21,7 @@ from bedrock_token_lite._aws.sts import call_sts
 from bedrock_token_lite._errors import BedrockTokenError
 from bedrock_token_lite._source_errors import (
     ConnectionClosedError,
+    ConnectTimeoutError,
     InvalidURLError,
     ProxyConnectionError,
     ReadTimeoutError,
@@ -296,3 +297,49 @@ def test_host_name_that_cannot_be_encoded_is_an_invalid_url() -> None:
 def test_infinite_timeouts_are_usable(serve) -> None:
     server = serve({("GET", "/x"): [Reply(200, b"ok")]})
     assert _http.request("GET", server.url + "/x", timeout=float("inf")).body == b"ok"
+
+
+# -- name resolution ----------------------------------------------------------------------------
+#
+# The resolver cannot be slowed for real without changing the machine's resolver
+# configuration, so these replace socket.getaddrinfo for one made-up name: the only
+# seam in this file.  Every other name (and every address) resolves for real.
+
+HANGING_NAME = "resolver-hangs.invalid"
+
+
+@pytest.fixture
+def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> Dict[str, int]:
+    import socket
+    import time
+
+    real = socket.getaddrinfo
+    calls = {"slow": 0}
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == HANGING_NAME:
+            calls["slow"] += 1
+            time.sleep(3)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return calls
+
+
+def test_a_name_lookup_that_hangs_is_cut_by_the_deadline(slow_resolver: Dict[str, int]) -> None:
+    url = "http://%s:9/x?sig=%s" % (HANGING_NAME, SECRET)
+    result, took = guarded(lambda: _http.request("GET", url, timeout=(CONNECT, READ)), 2.5)
+    assert isinstance(result, ConnectTimeoutError), result
+    assert SECRET not in str(result)
+    assert slow_resolver["slow"] == 1
+    assert took < CONNECT + TOLERANCE
+
+
+def test_a_name_that_resolves_is_looked_up_as_before(slow_resolver: Dict[str, int]) -> None:
+    with RawServer(OK_HEAD, b"hello") as s:
+        url = "http://localhost:%d/x" % s.port
+        result, _ = guarded(lambda: _http.request("GET", url, timeout=(1, 1)), 5)
+    assert not isinstance(result, BaseException), result
+    assert result.body == b"hello"
+    assert slow_resolver["slow"] == 0
