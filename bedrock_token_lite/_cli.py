@@ -197,6 +197,21 @@ _REPEATABLE = frozenset({"env_var"})
 _FORMATS = ("token", "json", "env", "env-no-export", "fish", "powershell", "windows-cmd", "dotenv")
 
 
+#: Arguments longer than this are never quoted in an error (a key or token pasted by mistake).
+MAX_SHOWN = 32
+
+
+def shown(text: str) -> str:
+    """``text`` as an error quotes an argument: its repr when short and plain, else its length.
+
+    A token, secret key or session token pasted in the wrong place must not
+    reach stderr: long arguments, and any that look like a key, are not shown.
+    """
+    if len(text) <= MAX_SHOWN and not text.startswith(("bedrock-api-key-", "ABSK")):
+        return repr(text)
+    return "(an argument of %d characters, not shown)" % len(text)
+
+
 def parse_duration(text: str, option: str = "--expiry") -> int:
     """Seconds in ``900``, ``15m``, ``2h``, ``1h30m`` or ``90s``; a usage error otherwise."""
     from ._common.timefmt import duration_seconds
@@ -204,8 +219,8 @@ def parse_duration(text: str, option: str = "--expiry") -> int:
     seconds = duration_seconds(text)
     if seconds is None:
         raise UsageError(
-            "%s: %r is not a duration; use seconds (900) or a value such as 15m, 2h, 1h30m"
-            % (option, text)
+            "%s: %s is not a duration; use seconds (900) or a value such as 15m, 2h, 1h30m"
+            % (option, shown(text))
         )
     return seconds
 
@@ -250,7 +265,7 @@ def _parse(
             if lists is not None and options[name] in _REPEATABLE:
                 lists.setdefault(options[name], []).append(value)
         elif arg.startswith("-") and arg != "-":
-            raise UsageError("unknown option %r (%s)" % (arg, see))
+            raise UsageError("unknown option %s (%s)" % (shown(arg), see))
         elif stop_at_positional:
             rest.append(arg)
             rest.extend(args)
@@ -264,7 +279,7 @@ def parse_args(argv: Sequence[str], lists: Optional[Dict[str, List[str]]] = None
     """Parse the token command's ``argv`` into option names and values (``lists``: see _parse)."""
     found, rest = _parse(argv, _TOKEN_OPTIONS, _FLAGS, PROG, lists=lists)
     if rest:
-        raise UsageError("unexpected argument %r (see bedrock-token --help)" % (rest[0],))
+        raise UsageError("unexpected argument %s (see bedrock-token --help)" % (shown(rest[0]),))
     return found
 
 
@@ -417,8 +432,8 @@ def _variable_names(extra: Sequence[str]) -> List[str]:
             raise UsageError("--env-var: a token is not a variable name (give NAME)")
         if not is_portable_name(name):
             raise UsageError(
-                "--env-var: %r is not a portable variable name (ASCII letters, digits "
-                "and _, not starting with a digit)" % (name,)
+                "--env-var: %s is not a portable variable name (ASCII letters, digits "
+                "and _, not starting with a digit)" % (shown(name),)
             )
         if name in RESERVED_NAMES:
             raise UsageError(
@@ -433,7 +448,7 @@ def _print_token(
 ) -> int:
     fmt = opts.get("format", "token")
     if fmt not in _FORMATS:
-        raise UsageError("--format: %r is not one of %s" % (fmt, ", ".join(_FORMATS)))
+        raise UsageError("--format: %s is not one of %s" % (shown(fmt), ", ".join(_FORMATS)))
     names: Optional[List[str]] = None
     if fmt not in ("token", "json"):
         names = _variable_names(env_vars)
@@ -682,12 +697,12 @@ def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
 def _exec_failed(err: TextIO, name: str, exc: OSError) -> int:
     if isinstance(exc, FileNotFoundError):
         return _fail(
-            err, EXIT_NOT_FOUND, "command not found: %r (check the name and PATH)" % (name,)
+            err, EXIT_NOT_FOUND, "command not found: %s (check the name and PATH)" % (shown(name),)
         )
     return _fail(
         err,
         EXIT_NOT_EXECUTABLE,
-        "cannot run %r: %s" % (name, exc.strerror or type(exc).__name__),
+        "cannot run %s: %s" % (shown(name), exc.strerror or type(exc).__name__),
     )
 
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 from _support import sample
@@ -701,3 +701,51 @@ def test_a_bad_process_timeout_variable_is_configuration(env: Dict[str, str]) ->
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert "BEDROCK_TOKEN_PROCESS_TIMEOUT is not a duration" in line
+
+
+PASTED_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYPASTEDKEY"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["{token}"],
+        ["--region", "us-east-1", "{token}"],
+        ["--expiry", "{token}"],
+        ["--format", "{token}"],
+        ["--format", "env", "--env-var", "{secret}"],
+        ["--{secret}"],
+        ["--expiry", "{secret}"],
+        ["exec", "--", "{token}"],
+        ["inspect", "{token}", "{token}"],
+    ],
+)
+def test_a_key_pasted_in_the_wrong_place_is_not_echoed(argv: List[str], tmp_path: Any) -> None:
+    import io
+
+    main = bedrock_token_lite._cli.main
+    token = btl.generate_token(
+        btl.Credentials("AKIDEXAMPLE", "s", "SESSIONTOKENVALUE"), "us-east-1"
+    )
+    args = [a.format(token=token, secret=PASTED_SECRET) for a in argv]
+    out, err = io.StringIO(), io.StringIO()
+    env = {
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "s",
+        "AWS_REGION": "us-east-1",
+        "HOME": str(tmp_path),
+    }
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env, PATH=saved.get("PATH", ""))
+    try:
+        status = main(args, stdout=out, stderr=err)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert status in (2, 126, 127), (status, err.getvalue())
+    text = err.getvalue()
+    assert text.count("\n") == 1
+    assert token[:40] not in text
+    assert "SESSIONTOKENVALUE" not in text
+    assert PASTED_SECRET[:20] not in text
