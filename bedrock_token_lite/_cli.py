@@ -82,7 +82,7 @@ subcommands (see bedrock-token inspect --help, bedrock-token exec --help):
   inspect                decode a token: region, access key id, issue and expiry times,
                          expired or dated in the future; --check for scripts;
                          recognises long-term (ABSK...) keys
-  exec                   run a command with AWS_BEARER_TOKEN_BEDROCK and AWS_REGION set
+  exec                   run a command with AWS_BEARER_TOKEN_BEDROCK and the region set
 
 examples:
   export AWS_BEARER_TOKEN_BEDROCK="$(bedrock-token --region us-east-1)"
@@ -140,11 +140,11 @@ usage: bedrock-token exec [--region REGION] [--profile PROFILE] [--expiry DURATI
                           [--env-var NAME]... [--token-only] [--verbose]
                           [--] COMMAND [ARG...]
 
-Run COMMAND with AWS_BEARER_TOKEN_BEDROCK set to a fresh token and AWS_REGION
-set to its region; everything else in the environment is passed on (less the
-AWS credential variables with --token-only).  On POSIX the command replaces
-this process, so standard input and output, signals and the exit status are
-the command's own.
+Run COMMAND with AWS_BEARER_TOKEN_BEDROCK set to a fresh token, and AWS_REGION
+and AWS_DEFAULT_REGION (the one botocore reads) set to its region; everything
+else in the environment is passed on (less the AWS credential variables with
+--token-only).  On POSIX the command replaces this process, so standard input
+and output, signals and the exit status are the command's own.
 
 options:
   -r, --region REGION    AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then

@@ -208,8 +208,9 @@ def command_environment(
     *,
     token_only: bool = False,
 ) -> Dict[str, str]:
-    """The environment ``exec`` gives its command: ``environ``, the token under each name
-    and ``AWS_REGION``; without CREDENTIAL_VARIABLES when ``token_only``."""
+    """The environment ``exec`` gives its command: ``environ``, the token under each name,
+    and the token's region as ``AWS_REGION`` and ``AWS_DEFAULT_REGION`` (the one botocore
+    reads: a token works only in its region); without CREDENTIAL_VARIABLES when ``token_only``."""
     env = dict(environ)
     if token_only:
         for name in CREDENTIAL_VARIABLES:
@@ -217,6 +218,7 @@ def command_environment(
     for name in names:
         env[name] = token
     env["AWS_REGION"] = region
+    env["AWS_DEFAULT_REGION"] = region
     return env
 
 

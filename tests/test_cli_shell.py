@@ -239,7 +239,10 @@ def test_exec_passes_the_environment_on_and_token_only_removes_credentials(
     child = _child_env(args + (["--token-only"] if token_only else []), parent, RUNNERS[how]())
     token = child["AWS_BEARER_TOKEN_BEDROCK"]
     assert btl.verify_token(token, CREDS).region == "ap-south-1"
-    expected = dict(parent, AWS_REGION="ap-south-1", OPENAI_API_KEY=token)
+    # AWS_DEFAULT_REGION too (the parent's is eu-central-1): botocore reads only that one.
+    expected = dict(
+        parent, AWS_REGION="ap-south-1", AWS_DEFAULT_REGION="ap-south-1", OPENAI_API_KEY=token
+    )
     expected["AWS_BEARER_TOKEN_BEDROCK"] = token
     if token_only:
         for name in _shell.CREDENTIAL_VARIABLES:

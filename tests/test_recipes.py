@@ -333,13 +333,14 @@ def test_boto3_exec_recipe(
     (seen,) = https.seen
     assert seen.path == "/model/amazon.nova-lite-v1%3A0/converse"  # botocore escapes the colon
     assert btl.verify_token(bearer(seen), CREDS).region == "us-east-1"
-    # Why the block passes region_name: botocore does not read AWS_REGION.
-    without = recipe("boto3-exec", {'region_name=os.environ["AWS_REGION"]': ""})
-    app.write_text(without, encoding="utf-8")
+    # botocore reads AWS_DEFAULT_REGION, not AWS_REGION: exec sets both to the token's
+    # region, so a parent's other AWS_DEFAULT_REGION does not send the token elsewhere.
+    env["AWS_DEFAULT_REGION"] = "eu-west-1"
+    app.write_text(recipe("boto3-exec") + "\nprint(runtime.meta.region_name)\n", encoding="utf-8")
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert "NoRegionError" in result.stderr
-    assert len(https.seen) == 1
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "hi from loopback\nus-east-1\n"
+    assert btl.verify_token(bearer(https.seen[-1]), CREDS).region == "us-east-1"
 
 
 # -- the OpenAI SDK ------------------------------------------------------------------
