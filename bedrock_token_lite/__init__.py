@@ -90,6 +90,7 @@ _EXPORTS = {
     "TokenInfo": "_inspect",
     "TokenProvider": "_provider",
     "TokenRetrievalError": "_source_errors",
+    "SSOResponseError": "_source_errors",
     "SSOTokenCacheError": "_source_errors",
     "TokenFileDecodeError": "_source_errors",
     "TokenFileNotFoundError": "_source_errors",
@@ -172,6 +173,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._source_errors import ResponseParserError as ResponseParserError
     from ._source_errors import ResponseTooLargeError as ResponseTooLargeError
     from ._source_errors import SSOError as SSOError
+    from ._source_errors import SSOResponseError as SSOResponseError
     from ._source_errors import SSOTokenCacheError as SSOTokenCacheError
     from ._source_errors import SSOTokenLoadError as SSOTokenLoadError
     from ._source_errors import TokenFileDecodeError as TokenFileDecodeError

@@ -23,6 +23,7 @@ from .._config.settings import provider_profile_name
 from .._errors import InvalidConfigError, NaiveExpiryError
 from .._source_errors import (
     ClientError,
+    SSOResponseError,
     SSOTokenCacheError,
     SSOTokenLoadError,
     TokenRetrievalError,
@@ -375,8 +376,8 @@ class SSOProvider(CallHooks):
         fresh: Dict[str, Any] = {
             "startUrl": start_url,
             "region": region,
-            "accessToken": answer["accessToken"],
-            "expiresAt": self._clock() + timedelta(seconds=answer["expiresIn"]),
+            "accessToken": _answer_token(answer),
+            "expiresAt": self._clock() + _answer_lifetime(answer),
             "clientId": token["clientId"],
             "clientSecret": token["clientSecret"],
             "registrationExpiresAt": token["registrationExpiresAt"],
@@ -426,23 +427,68 @@ class SSOProvider(CallHooks):
                 "the answer has no roleCredentials object",
                 "GetRoleCredentials",
             )
-        try:
-            millis = role["expiration"]
-            expiry = datetime.fromtimestamp(millis / 1000.0, timezone.utc).replace(microsecond=0)
-            return Credentials(
-                role["accessKeyId"],
-                role["secretAccessKey"],
-                role["sessionToken"],
-                expiry,
-                account_id=account_id,
-                method=self.METHOD,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
+        expiry = _role_expiry(role.get("expiration"))
+        problem = "expiration (milliseconds since 1970)" if expiry is None else None
+        for field in ("accessKeyId", "secretAccessKey", "sessionToken"):
+            value = role.get(field)
+            # botocore reads the three keys; a null session token is no session token
+            null_token = field == "sessionToken" and field in role and value is None
+            if problem is None and not isinstance(value, str) and not null_token:
+                problem = field
+        if problem is not None:
             raise ClientError(
                 "InvalidResponse",
-                "roleCredentials lacks a usable %s" % (exc,),
+                "roleCredentials lacks a usable %s" % (problem,),
                 "GetRoleCredentials",
-            ) from None
+            )
+        return Credentials(
+            role["accessKeyId"],
+            role["secretAccessKey"],
+            role["sessionToken"],
+            expiry,
+            account_id=account_id,
+            method=self.METHOD,
+        )
+
+
+def _role_expiry(millis: Any) -> Optional[datetime]:
+    """``roleCredentials.expiration`` (a JSON number of milliseconds) as a UTC time, else None."""
+    if isinstance(millis, bool) or not isinstance(millis, (int, float)):
+        return None
+    try:
+        moment = datetime.fromtimestamp(millis / 1000.0, timezone.utc)
+    except (OverflowError, OSError, ValueError):  # past the OS clock, a float, or datetime
+        return None
+    return moment.replace(microsecond=0)
+
+
+def _answer_token(answer: Mapping[str, Any]) -> str:
+    """The ``accessToken`` of a CreateToken answer (botocore: a bare ``KeyError`` without one)."""
+    token = answer.get("accessToken")
+    if not isinstance(token, str) or not token:
+        raise SSOResponseError(
+            "the SSO-OIDC CreateToken answer has %s accessToken; run aws sso login again"
+            % ("no" if token is None else "an unusable")
+        )
+    return token
+
+
+def _answer_lifetime(answer: Mapping[str, Any]) -> timedelta:
+    """The ``expiresIn`` of a CreateToken answer as a duration (seconds, a JSON number)."""
+    seconds = answer.get("expiresIn")
+    lifetime: Optional[timedelta] = None
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+        try:
+            lifetime = timedelta(seconds=seconds)
+        except (OverflowError, ValueError):  # huge, infinite or NaN
+            lifetime = None
+    if lifetime is None or lifetime.total_seconds() < 0:
+        # Raised outside the handler: nothing of the answer is kept as __context__.
+        raise SSOResponseError(
+            "the SSO-OIDC CreateToken answer has %s expiresIn (seconds); run aws sso login again"
+            % ("no" if seconds is None else "an unusable")
+        )
+    return lifetime
 
 
 def _endpoint(
