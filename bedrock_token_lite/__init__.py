@@ -67,6 +67,7 @@ _EXPORTS = {
     "MissingCredentialKeyError": "_errors",
     "MissingDependencyError": "_source_errors",
     "NaiveExpiryError": "_errors",
+    "NestedValueError": "_errors",
     "NoCredentialsError": "_errors",
     "NoRegionError": "_source_errors",
     "OriginalEC2Provider": "_sources.files",
@@ -131,6 +132,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._errors import InvalidTokenError as InvalidTokenError
     from ._errors import MissingCredentialKeyError as MissingCredentialKeyError
     from ._errors import NaiveExpiryError as NaiveExpiryError
+    from ._errors import NestedValueError as NestedValueError
     from ._errors import NoCredentialsError as NoCredentialsError
     from ._errors import PartialCredentialsError as PartialCredentialsError
     from ._errors import ProfileNotFound as ProfileNotFound

@@ -19,7 +19,7 @@ from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
 from .._config.session import SessionConfig
-from .._config.settings import provider_profile_name
+from .._config.settings import provider_profile_name, setting
 from .._errors import InvalidConfigError, NaiveExpiryError
 from .._source_errors import (
     ClientError,
@@ -236,11 +236,12 @@ class SSOProvider(CallHooks):
                 "configuration: %s" % (self._profile_name, ", ".join(missing))
             )
         client_config = ClientConfig.for_session(self._config)
-        role_name = str(resolved["sso_role_name"])
-        account_id = str(resolved["sso_account_id"])
-        start_url = str(resolved["sso_start_url"])
-        sso_region = str(resolved["sso_region"])
-        session_name = resolved.get("sso_session")
+        where = 'profile "%s" (or its sso-session)' % (self._profile_name,)
+        role_name = str(setting(resolved, "sso_role_name", where))
+        account_id = str(setting(resolved, "sso_account_id", where))
+        start_url = str(setting(resolved, "sso_start_url", where))
+        sso_region = str(setting(resolved, "sso_region", where))
+        session_name = setting(resolved, "sso_session", where)
         key = sso_cache_key(role_name, account_id, session_name, start_url)
         token_source: Callable[[], str]
         if session_name is not None:
@@ -267,13 +268,16 @@ class SSOProvider(CallHooks):
     def _resolve_session(
         self, profile: Mapping[str, Any], sso_sessions: Mapping[str, Mapping[str, Any]]
     ) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
-        name = profile.get("sso_session")
+        name = setting(profile, "sso_session", 'profile "%s"' % (self._profile_name,))
         if name is None:
             return dict(profile), _REQUIRED_KEYS
         if name not in sso_sessions:
             raise InvalidConfigError('The specified sso-session does not exist: "%s"' % (name,))
         merged = dict(profile)
-        for key, value in sso_sessions[name].items():
+        section = sso_sessions[name]
+        for key in _REQUIRED_KEYS:
+            setting(section, key, 'sso-session "%s"' % (name,))
+        for key, value in section.items():
             if merged.get(key, value) != value:
                 raise InvalidConfigError(
                     "The value for %s is inconsistent between profile (%s) and sso-session (%s)."
@@ -299,7 +303,7 @@ class SSOProvider(CallHooks):
         owner = self._config.profile_name
         if "sso_session" not in profiles.get(owner, {}):
             owner = self._profile_name
-        session_name = profiles.get(owner, {}).get("sso_session")
+        session_name = setting(profiles.get(owner, {}), "sso_session", 'profile "%s"' % (owner,))
         section = (config.get("sso_sessions") or {}).get(session_name)
         if not section:
             raise InvalidConfigError(
@@ -312,8 +316,9 @@ class SSOProvider(CallHooks):
                 'The profile "%s" is configured to use the SSO token provider but is missing '
                 "the following configuration: %r." % (owner, missing)
             )
-        start_url = str(section["sso_start_url"])
-        region = str(section["sso_region"])
+        where = 'sso-session "%s"' % (session_name,)
+        start_url = str(setting(section, "sso_start_url", where))
+        region = str(setting(section, "sso_region", where))
         name = str(session_name)
 
         def token_source() -> str:
