@@ -272,6 +272,8 @@ def header_lists(draw: st.DrawFn) -> List[Tuple[bytes, bytes]]:
 
 @st.composite
 def answers(draw: st.DrawFn) -> Answer:
+    if draw(st.integers(0, 3)) == 0:  # a well-behaved answer, so later steps run too
+        return Answer(b"HTTP/1.1 200 OK", [], "valid", "exact")
     body = draw(st.sampled_from(["valid"] * 5 + ["echo"] * 3 + ["payload"] * 3 + ["huge"]))
     framing = draw(
         st.sampled_from(["exact"] * 6 + ["none", "short", "long", "bad", "chunked", "chunked-bad"])

@@ -32,7 +32,7 @@ from _responses import (
     responses,
     xml_text,
 )
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import bedrock_token_lite as btl
@@ -108,12 +108,14 @@ def _run(
     secrets: List[str],
 ) -> Tuple[Any, Optional[BaseException]]:
     with ScriptServer(script, route) as server:
-        return outcome(
+        result, error = outcome(
             lambda: _use(load(server.url)),
             secrets=secrets + ANSWERED,
             seconds=EXCHANGES[source] * DEADLINE + SLACK,
             clean_repr=True,
         )
+    event("outcome: %s" % ("credentials" if error is None else type(error).__name__))
+    return result, error
 
 
 # -- IMDS ------------------------------------------------------------------------------
