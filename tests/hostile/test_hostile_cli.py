@@ -71,6 +71,9 @@ OPTIONS: List[Tuple[List[str], st.SearchStrategy[str]]] = [
 ]
 #: Options without a value.
 FLAGS = ["--verbose", "-v", "--version", "-V", "--help", "-h"]
+#: inspect's options with a value, and its flags.
+INSPECT_OPTIONS: List[Tuple[List[str], st.SearchStrategy[str]]] = [(["--min-valid"], durations)]
+INSPECT_FLAGS = ["--json", "--check", "--help", "-h"]
 #: The options exec accepts (every value option but --format).
 EXEC_OPTIONS = [row for row in OPTIONS if "--format" not in row[0]]
 
@@ -164,10 +167,16 @@ def inspect_argv(draw: st.DrawFn) -> Tuple[List[str], Optional[str]]:
         st.sampled_from(["{token}", "{token}x", "{token}".upper(), "", "-", "bedrock-api-key-"])
         | argv_text
     )
-    argv = [
-        "inspect",
-        *draw(st.lists(st.sampled_from(["--json", "-h", "--jsn", "--"]), max_size=2)),
-    ]
+    parts: List[List[str]] = draw(
+        st.lists(
+            st.one_of(
+                option_args(INSPECT_OPTIONS),
+                st.sampled_from([*INSPECT_FLAGS, "--jsn", "--"]).map(lambda f: [f]),
+            ),
+            max_size=3,
+        )
+    )
+    argv = ["inspect"] + [a for part in parts for a in part]
     stdin: Optional[str] = None
     if draw(st.booleans()):
         argv.append(token)
