@@ -114,7 +114,8 @@ def _run(
             seconds=EXCHANGES[source] * DEADLINE + SLACK,
             clean_repr=True,
         )
-    event("outcome: %s" % ("credentials" if error is None else type(error).__name__))
+    kind = "none" if result is None else "credentials"
+    event("outcome: %s" % (kind if error is None else type(error).__name__))
     return result, error
 
 
