@@ -67,6 +67,7 @@ _EXPORTS = {
     "MissingCredentialKeyError": "_errors",
     "MissingDependencyError": "_source_errors",
     "NaiveExpiryError": "_errors",
+    "NestedValueError": "_errors",
     "NoCredentialsError": "_errors",
     "NoRegionError": "_source_errors",
     "OriginalEC2Provider": "_sources.files",
@@ -90,6 +91,7 @@ _EXPORTS = {
     "TokenInfo": "_inspect",
     "TokenProvider": "_provider",
     "TokenRetrievalError": "_source_errors",
+    "SSOResponseError": "_source_errors",
     "SSOTokenCacheError": "_source_errors",
     "TokenFileDecodeError": "_source_errors",
     "TokenFileNotFoundError": "_source_errors",
@@ -130,6 +132,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._errors import InvalidTokenError as InvalidTokenError
     from ._errors import MissingCredentialKeyError as MissingCredentialKeyError
     from ._errors import NaiveExpiryError as NaiveExpiryError
+    from ._errors import NestedValueError as NestedValueError
     from ._errors import NoCredentialsError as NoCredentialsError
     from ._errors import PartialCredentialsError as PartialCredentialsError
     from ._errors import ProfileNotFound as ProfileNotFound
@@ -172,6 +175,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._source_errors import ResponseParserError as ResponseParserError
     from ._source_errors import ResponseTooLargeError as ResponseTooLargeError
     from ._source_errors import SSOError as SSOError
+    from ._source_errors import SSOResponseError as SSOResponseError
     from ._source_errors import SSOTokenCacheError as SSOTokenCacheError
     from ._source_errors import SSOTokenLoadError as SSOTokenLoadError
     from ._source_errors import TokenFileDecodeError as TokenFileDecodeError

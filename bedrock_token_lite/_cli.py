@@ -689,20 +689,22 @@ def _exec(argv: Sequence[str], out: TextIO, err: TextIO, source: Any) -> int:
     if os.name == "posix":
         try:
             os.execvpe(command[0], command, env)  # noqa: S606 - no shell, argv as given
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             return _exec_failed(err, command[0], exc)
     return _spawn(command, env, err)
 
 
-def _exec_failed(err: TextIO, name: str, exc: OSError) -> int:
-    if isinstance(exc, FileNotFoundError):
+def _exec_failed(err: TextIO, name: str, exc: Exception) -> int:
+    # ValueError: a name os.execvpe refuses before looking (empty, or holding a NUL);
+    # no such command exists, as a shell says of ''.
+    if isinstance(exc, (FileNotFoundError, ValueError)):
         return _fail(
             err, EXIT_NOT_FOUND, "command not found: %s (check the name and PATH)" % (shown(name),)
         )
     return _fail(
         err,
         EXIT_NOT_EXECUTABLE,
-        "cannot run %s: %s" % (shown(name), exc.strerror or type(exc).__name__),
+        "cannot run %s: %s" % (shown(name), getattr(exc, "strerror", None) or type(exc).__name__),
     )
 
 
@@ -714,7 +716,7 @@ def _spawn(command: List[str], env: Mapping[str, str], err: TextIO) -> int:
 
     try:
         child = subprocess.Popen(command, env=dict(env))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         return _exec_failed(err, command[0], exc)
     names = ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
     wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]

@@ -47,6 +47,7 @@ __all__ = [
     "InvalidTokenError",
     "MissingCredentialKeyError",
     "NaiveExpiryError",
+    "NestedValueError",
     "NoCredentialsError",
     "PartialCredentialsError",
     "ProfileNotFound",
@@ -168,6 +169,22 @@ class InvalidConfigError(CredentialsError, ConfigurationError, ValueError):
     def __init__(self, error_msg: str) -> None:
         super().__init__(error_msg)
         self.error_msg = error_msg
+
+
+class NestedValueError(InvalidConfigError, TypeError, AttributeError):
+    """A setting written as an indented sub-section where a value is expected.
+
+    Also a ``TypeError`` and an ``AttributeError``: botocore fails on such a value
+    with one or the other, depending on the setting.
+    """
+
+    def __init__(self, key: str, where: str) -> None:
+        super().__init__(
+            "%s in %s is an indented block, not a value; write it on one line as "
+            "'%s = VALUE'" % (key, where, key)
+        )
+        self.key = key
+        self.where = where
 
 
 class InvalidIMDSEndpointError(InvalidConfigError):

@@ -60,6 +60,7 @@ __all__ = [
     "ResponseTooLargeError",
     "SSLError",
     "SSOError",
+    "SSOResponseError",
     "SSOTokenCacheError",
     "SSOTokenLoadError",
     "TokenRetrievalError",
@@ -450,6 +451,14 @@ class SSOTokenLoadError(SSOError):
 
 class SSOTokenCacheError(SSOTokenLoadError, KeyError):
     """The SSO token cache file is not a readable JSON document (botocore: a bare ``KeyError``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class SSOResponseError(SSOError, KeyError, TypeError):
+    """An SSO-OIDC answer lacks a field or holds one of the wrong type (botocore: a bare
+    ``KeyError`` or ``TypeError``)."""
 
     def __str__(self) -> str:
         return str(self.args[0])

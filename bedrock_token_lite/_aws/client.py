@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as _AbcMapping
 
-from .._config.settings import lookup
+from .._config.settings import lookup, setting
 from .._errors import InvalidConfigError
 from .._source_errors import InvalidSTSRegionalEndpointsConfigError
 
@@ -82,7 +82,13 @@ class ClientConfig:
 
         ``convert`` applies the row's conversion to a found value.
         """
-        return lookup(name, self.environ, self.profile, convert=convert)
+        return lookup(
+            name,
+            self.environ,
+            self.profile,
+            convert=convert,
+            profile_name=self.profile_name or "default",
+        )
 
     @property
     def region(self) -> Optional[str]:
@@ -200,5 +206,6 @@ class ClientConfig:
             )
             if isinstance(nested, _AbcMapping) and nested.get("endpoint_url"):
                 return str(nested["endpoint_url"])
-        value = self.profile.get("endpoint_url")
+        where = 'profile "%s"' % (self.profile_name or "default",)
+        value = setting(self.profile, "endpoint_url", where)
         return str(value) if value else None

@@ -23,7 +23,7 @@ def _json_error(response: Response) -> Tuple[str, str]:
     message = ""
     try:
         data = json.loads(response.body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         data = None
         if response.body:  # botocore quotes a body that is not JSON as the message
             message = response.body.decode("utf-8", "replace")
@@ -67,7 +67,7 @@ def call_json(
     )
     try:
         data = json.loads(response.body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         data = None
     if not isinstance(data, dict):
         raise ClientError(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from .._common.redact import foreign_text, request_secrets
-from .._source_errors import ClientError, EndpointConnectionError, HTTPClientError
+from .._common.redact import answer_secrets, foreign_text, redact, request_secrets
+from .._source_errors import (
+    ClientError,
+    EndpointConnectionError,
+    HTTPClientError,
+    ResponseParserError,
+)
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -281,11 +286,20 @@ def send_with_retries(
             continue
         if 200 <= response.status < 300:
             return response
-        # ResponseParserError: never retried
-        raw_code, raw_message = _generic_error(response) or parse_error(response)
         # The answer may echo the request (its signature, session token, web identity
-        # token): the one redaction step, before anything reaches a message.
+        # token), or be a credentials document sent with an error status: the one
+        # redaction step, before anything reaches a message.
         secrets = request_secrets(headers, body)
+        secrets.extend(answer_secrets(response.body.decode("utf-8", "replace")))
+        unparsed: Optional[str] = None
+        try:  # ResponseParserError: never retried
+            raw_code, raw_message = _generic_error(response) or parse_error(response)
+        except ResponseParserError as exc:
+            unparsed = str(exc)
+        if unparsed is not None:
+            # Its message quotes the start of the body: the same redaction applies.  Raised
+            # after the handler, so the unredacted error is not kept as __context__.
+            raise ResponseParserError(redact(unparsed, secrets))
         code = foreign_text(raw_code, secrets, limit=100)
         message = foreign_text(raw_message, secrets)
         retry, throttling = _retryable(mode, response.status, raw_code, service, operation)

@@ -19,7 +19,9 @@ __all__ = [
     "LIMIT",
     "MASK",
     "MIN_SECRET",
+    "answer_secrets",
     "foreign_text",
+    "redact",
     "request_secrets",
     "secret_variants",
 ]
@@ -148,3 +150,41 @@ def _body_secrets(body: bytes) -> List[str]:
         if name in SECRET_FIELDS:
             found.append(value)
     return found
+
+
+#: Fields of an answer whose values are secrets (credential documents of every source).
+ANSWER_FIELDS = frozenset(
+    (
+        "secretaccesskey",
+        "token",
+        "sessiontoken",
+        "accesstoken",
+        "refreshtoken",
+        "clientsecret",
+    )
+)
+
+
+def answer_secrets(text: str) -> List[str]:
+    """The secrets an answer carries: the values of its credential fields.
+
+    An endpoint that sends a credentials document with an error status, or one
+    that is cut short or otherwise unusable, must not see it quoted: the values
+    of ``"SecretAccessKey": "..."``-like JSON members and ``<SessionToken>...``
+    -like XML elements are found by pattern, so a truncated document (the
+    value cut, the closing quote or tag missing) is covered too.
+    """
+    import re
+
+    found: List[str] = []
+    scanned = text[:_SCAN]
+    for pattern in (r'"([A-Za-z]+)"\s*:\s*"((?:[^"\\]|\\.)*)', r"<([A-Za-z]+)>([^<]*)"):
+        for match in re.finditer(pattern, scanned):
+            if match.group(1).lower() in ANSWER_FIELDS:
+                found.append(match.group(2))
+    return found
+
+
+def redact(text: str, secrets: Iterable[Optional[str]]) -> str:
+    """``text`` with every secret (as sent or encoded) and any long fragment of one masked."""
+    return _remove(text, secret_variants(secrets))

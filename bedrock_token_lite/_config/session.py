@@ -22,7 +22,13 @@ from .._errors import (
     ProfileNotFound,
 )
 from .ini import copy_tree, read_cached
-from .settings import CONFIG_VARIABLES, check_imds_endpoint, provider_profile_name
+from .settings import (
+    CONFIG_VARIABLES,
+    check_imds_endpoint,
+    ensure_boolean,
+    provider_profile_name,
+    setting,
+)
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,7 +151,11 @@ class SessionConfig:
                 if value is not None:
                     break
         if value is None and key is not None:
-            value = self.scoped_config().get(key)
+            scoped = self.scoped_config()
+            if convert is ensure_boolean:  # botocore's rule makes a block False
+                value = scoped.get(key)
+            else:
+                value = setting(scoped, key, 'profile "%s"' % (self.profile_name,))
         if value is None:
             value = default
         if value is not None and convert is not None:

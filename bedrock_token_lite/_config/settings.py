@@ -12,7 +12,7 @@ IMDS endpoint rule, and which profile the providers read.
 
 from __future__ import annotations
 
-from .._errors import InvalidIMDSEndpointError
+from .._errors import InvalidIMDSEndpointError, NestedValueError
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +25,7 @@ __all__ = [
     "is_valid_uri",
     "lookup",
     "provider_profile_name",
+    "setting",
 ]
 
 
@@ -178,6 +179,23 @@ CONFIG_VARIABLES: Dict[str, Tuple[Tuple[str, ...], Optional[str], Any, _Conv]] =
 }
 
 
+def setting(section: Mapping[str, Any], key: str, where: str, default: Any = None) -> Any:
+    """``section[key]`` (else ``default``), the one way a setting is read from a section.
+
+    The INI reader turns an indented block under a key into a sub-section (a
+    dict), as botocore's does; where a value is expected, botocore then fails
+    with a bare ``TypeError`` or ``AttributeError``.  Here that is
+    :class:`NestedValueError` (also both of those), naming the key and
+    ``where`` (``profile "p"``, ``sso-session "s"``).  Only keys that really
+    hold sub-sections (``s3``, a ``services`` section's entries) are read
+    otherwise.
+    """
+    value = section.get(key, default)
+    if isinstance(value, dict):
+        raise NestedValueError(key, where)
+    return value
+
+
 def provider_profile_name(
     profile: Optional[str] = None,
     environ: Optional[Mapping[str, str]] = None,
@@ -221,11 +239,13 @@ def lookup(
     profile: Mapping[str, Any],
     *,
     convert: bool = False,
+    profile_name: Optional[str] = None,
 ) -> Any:
     """A setting as botocore looks it up: a *set* env var, then the profile key, then the default.
 
-    ``profile`` is the section the caller reads (its own profile's keys).
-    With ``convert``, the table's conversion is applied to a found value.
+    ``profile`` is the section the caller reads (its own profile's keys),
+    ``profile_name`` its name for messages.  With ``convert``, the table's
+    conversion is applied to a found value.
     """
     env_vars, key, default, conversion = CONFIG_VARIABLES[name]
     value: Any = None
@@ -236,6 +256,9 @@ def lookup(
     else:
         if key is not None and key in profile:
             value = profile[key]
+            if conversion is not ensure_boolean:  # botocore's rule makes a block False
+                where = "the profile" if profile_name is None else 'profile "%s"' % (profile_name,)
+                value = setting(profile, key, where)
     if value is None:
         return default
     if convert and conversion is not None:

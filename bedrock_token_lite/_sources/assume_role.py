@@ -6,6 +6,7 @@ import os
 
 from .._common.credentials import Credentials
 from .._config.session import SessionConfig
+from .._config.settings import setting
 from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCredentialsError
 
 # The STS client, refreshable credentials, datetime and the rarer errors load only
@@ -268,11 +269,12 @@ class AssumeRoleProvider(CallHooks):
         client_config: ClientConfig,
     ) -> DeferredRefreshableCredentials:
         profile = profiles[name]
-        role_arn = profile["role_arn"]
-        source_profile = profile.get("source_profile")
-        credential_source = profile.get("credential_source")
+        where = 'profile "%s"' % (name,)
+        role_arn = setting(profile, "role_arn", where)
+        source_profile = setting(profile, "source_profile", where)
+        credential_source = setting(profile, "credential_source", where)
         duration: Optional[int] = None
-        if profile.get("duration_seconds") is not None:
+        if setting(profile, "duration_seconds", where) is not None:
             try:
                 duration = int(profile["duration_seconds"])
             except ValueError:
@@ -302,12 +304,13 @@ class AssumeRoleProvider(CallHooks):
             source = self._from_source_profile(source_profile, profiles, visited, client_config)
 
         params: List[Tuple[str, Any]] = []
-        session_name = profile.get("role_session_name")
+        session_name = setting(profile, "role_session_name", where)
         if session_name is not None:
             params.append(("RoleSessionName", session_name))
-        if profile.get("external_id") is not None:
-            params.append(("ExternalId", profile["external_id"]))
-        mfa_serial = profile.get("mfa_serial")
+        external_id = setting(profile, "external_id", where)
+        if external_id is not None:
+            params.append(("ExternalId", external_id))
+        mfa_serial = setting(profile, "mfa_serial", where)
         if mfa_serial is not None:
             params.append(("SerialNumber", mfa_serial))
         if duration is not None:

@@ -254,19 +254,21 @@ class ContainerProvider:
                 % (response.url,)
             )
         if response.status != 200:
-            from .._common.redact import foreign_text
+            from .._common.redact import answer_secrets, foreign_text
 
-            # An endpoint that echoes the request must not leak the token: the one
-            # redaction step (whole, encoded or any long fragment of it).
+            # An endpoint that echoes the request must not leak the token, nor one that
+            # sends credentials with an error status leak them: the one redaction step
+            # (whole, encoded or any long fragment of each).
+            secrets = [headers.get("Authorization"), *answer_secrets(text)]
             error = MetadataRetrievalError(
                 "Received non 200 response %d from container metadata: %s"
-                % (response.status, foreign_text(text, [headers.get("Authorization")]))
+                % (response.status, foreign_text(text, secrets))
             )
             error.foreign_message = text  # type: ignore[attr-defined]
             raise error
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
             raise MetadataRetrievalError(
                 "Unable to parse JSON returned from container metadata services"
             ) from None

@@ -173,7 +173,9 @@ class InstanceMetadataProvider:
 
     def _setting(self, name: str) -> Any:
         """A setting of the one table, from this provider's environment and profile."""
-        return lookup(name, self._env_snapshot, self._profile_config())
+        return lookup(
+            name, self._env_snapshot, self._profile_config(), profile_name=self._profile_name
+        )
 
     def _int_setting(self, name: str) -> int:
         value = self._setting(name)

@@ -25,7 +25,7 @@ from .._common.credentials import Credentials
 from .._common.dates import parse_expiry
 from .._common.refresh import DeferredRefreshableCredentials, RefreshableCredentials
 from .._config.session import SessionConfig
-from .._config.settings import provider_profile_name
+from .._config.settings import provider_profile_name, setting
 from .._errors import InvalidConfigError, InvalidParameterError, NaiveExpiryError
 from .._source_errors import (
     CredentialProcessCommandError,
@@ -249,7 +249,9 @@ class ProcessProvider:
     # -- loading -------------------------------------------------------------
 
     def load(self) -> Optional[Union[Credentials, RefreshableCredentials]]:
-        command = self.profile_config.get("credential_process")
+        command = setting(
+            self.profile_config, "credential_process", 'profile "%s"' % (self.profile_name,)
+        )
         if command is None:
             return None
         parsed = self._run(command)

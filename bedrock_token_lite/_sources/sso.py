@@ -19,10 +19,11 @@ from .._common.dates import parse_timestamp
 from .._common.dt import datetime, timedelta, timezone
 from .._common.refresh import DeferredRefreshableCredentials
 from .._config.session import SessionConfig
-from .._config.settings import provider_profile_name
+from .._config.settings import provider_profile_name, setting
 from .._errors import InvalidConfigError, NaiveExpiryError
 from .._source_errors import (
     ClientError,
+    SSOResponseError,
     SSOTokenCacheError,
     SSOTokenLoadError,
     TokenRetrievalError,
@@ -235,11 +236,12 @@ class SSOProvider(CallHooks):
                 "configuration: %s" % (self._profile_name, ", ".join(missing))
             )
         client_config = ClientConfig.for_session(self._config)
-        role_name = str(resolved["sso_role_name"])
-        account_id = str(resolved["sso_account_id"])
-        start_url = str(resolved["sso_start_url"])
-        sso_region = str(resolved["sso_region"])
-        session_name = resolved.get("sso_session")
+        where = 'profile "%s" (or its sso-session)' % (self._profile_name,)
+        role_name = str(setting(resolved, "sso_role_name", where))
+        account_id = str(setting(resolved, "sso_account_id", where))
+        start_url = str(setting(resolved, "sso_start_url", where))
+        sso_region = str(setting(resolved, "sso_region", where))
+        session_name = setting(resolved, "sso_session", where)
         key = sso_cache_key(role_name, account_id, session_name, start_url)
         token_source: Callable[[], str]
         if session_name is not None:
@@ -266,13 +268,16 @@ class SSOProvider(CallHooks):
     def _resolve_session(
         self, profile: Mapping[str, Any], sso_sessions: Mapping[str, Mapping[str, Any]]
     ) -> Tuple[Dict[str, Any], Tuple[str, ...]]:
-        name = profile.get("sso_session")
+        name = setting(profile, "sso_session", 'profile "%s"' % (self._profile_name,))
         if name is None:
             return dict(profile), _REQUIRED_KEYS
         if name not in sso_sessions:
             raise InvalidConfigError('The specified sso-session does not exist: "%s"' % (name,))
         merged = dict(profile)
-        for key, value in sso_sessions[name].items():
+        section = sso_sessions[name]
+        for key in _REQUIRED_KEYS:
+            setting(section, key, 'sso-session "%s"' % (name,))
+        for key, value in section.items():
             if merged.get(key, value) != value:
                 raise InvalidConfigError(
                     "The value for %s is inconsistent between profile (%s) and sso-session (%s)."
@@ -298,7 +303,7 @@ class SSOProvider(CallHooks):
         owner = self._config.profile_name
         if "sso_session" not in profiles.get(owner, {}):
             owner = self._profile_name
-        session_name = profiles.get(owner, {}).get("sso_session")
+        session_name = setting(profiles.get(owner, {}), "sso_session", 'profile "%s"' % (owner,))
         section = (config.get("sso_sessions") or {}).get(session_name)
         if not section:
             raise InvalidConfigError(
@@ -311,8 +316,9 @@ class SSOProvider(CallHooks):
                 'The profile "%s" is configured to use the SSO token provider but is missing '
                 "the following configuration: %r." % (owner, missing)
             )
-        start_url = str(section["sso_start_url"])
-        region = str(section["sso_region"])
+        where = 'sso-session "%s"' % (session_name,)
+        start_url = str(setting(section, "sso_start_url", where))
+        region = str(setting(section, "sso_region", where))
         name = str(session_name)
 
         def token_source() -> str:
@@ -375,8 +381,8 @@ class SSOProvider(CallHooks):
         fresh: Dict[str, Any] = {
             "startUrl": start_url,
             "region": region,
-            "accessToken": answer["accessToken"],
-            "expiresAt": self._clock() + timedelta(seconds=answer["expiresIn"]),
+            "accessToken": _answer_token(answer),
+            "expiresAt": self._clock() + _answer_lifetime(answer),
             "clientId": token["clientId"],
             "clientSecret": token["clientSecret"],
             "registrationExpiresAt": token["registrationExpiresAt"],
@@ -426,23 +432,68 @@ class SSOProvider(CallHooks):
                 "the answer has no roleCredentials object",
                 "GetRoleCredentials",
             )
-        try:
-            millis = role["expiration"]
-            expiry = datetime.fromtimestamp(millis / 1000.0, timezone.utc).replace(microsecond=0)
-            return Credentials(
-                role["accessKeyId"],
-                role["secretAccessKey"],
-                role["sessionToken"],
-                expiry,
-                account_id=account_id,
-                method=self.METHOD,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
+        expiry = _role_expiry(role.get("expiration"))
+        problem = "expiration (milliseconds since 1970)" if expiry is None else None
+        for field in ("accessKeyId", "secretAccessKey", "sessionToken"):
+            value = role.get(field)
+            # botocore reads the three keys; a null session token is no session token
+            null_token = field == "sessionToken" and field in role and value is None
+            if problem is None and not isinstance(value, str) and not null_token:
+                problem = field
+        if problem is not None:
             raise ClientError(
                 "InvalidResponse",
-                "roleCredentials lacks a usable %s" % (exc,),
+                "roleCredentials lacks a usable %s" % (problem,),
                 "GetRoleCredentials",
-            ) from None
+            )
+        return Credentials(
+            role["accessKeyId"],
+            role["secretAccessKey"],
+            role["sessionToken"],
+            expiry,
+            account_id=account_id,
+            method=self.METHOD,
+        )
+
+
+def _role_expiry(millis: Any) -> Optional[datetime]:
+    """``roleCredentials.expiration`` (a JSON number of milliseconds) as a UTC time, else None."""
+    if isinstance(millis, bool) or not isinstance(millis, (int, float)):
+        return None
+    try:
+        moment = datetime.fromtimestamp(millis / 1000.0, timezone.utc)
+    except (OverflowError, OSError, ValueError):  # past the OS clock, a float, or datetime
+        return None
+    return moment.replace(microsecond=0)
+
+
+def _answer_token(answer: Mapping[str, Any]) -> str:
+    """The ``accessToken`` of a CreateToken answer (botocore: a bare ``KeyError`` without one)."""
+    token = answer.get("accessToken")
+    if not isinstance(token, str) or not token:
+        raise SSOResponseError(
+            "the SSO-OIDC CreateToken answer has %s accessToken; run aws sso login again"
+            % ("no" if token is None else "an unusable")
+        )
+    return token
+
+
+def _answer_lifetime(answer: Mapping[str, Any]) -> timedelta:
+    """The ``expiresIn`` of a CreateToken answer as a duration (seconds, a JSON number)."""
+    seconds = answer.get("expiresIn")
+    lifetime: Optional[timedelta] = None
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool):
+        try:
+            lifetime = timedelta(seconds=seconds)
+        except (OverflowError, ValueError):  # huge, infinite or NaN
+            lifetime = None
+    if lifetime is None or lifetime.total_seconds() < 0:
+        # Raised outside the handler: nothing of the answer is kept as __context__.
+        raise SSOResponseError(
+            "the SSO-OIDC CreateToken answer has %s expiresIn (seconds); run aws sso login again"
+            % ("no" if seconds is None else "an unusable")
+        )
+    return lifetime
 
 
 def _endpoint(

@@ -120,7 +120,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         source_environ: Mapping[str, str] = {} if self._disable_env else environ
 
         def setting(name: str) -> Optional[str]:
-            value = lookup(name, source_environ, profile)
+            value = lookup(name, source_environ, profile, profile_name=self._profile_name)
             return None if value is None else str(value)
 
         token_path = setting("web_identity_token_file")

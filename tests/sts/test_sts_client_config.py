@@ -83,9 +83,9 @@ def test_variable_reads_through_the_settings_lookup(monkeypatch: pytest.MonkeyPa
     seen: List[Tuple[str, bool]] = []
     real = settings.lookup
 
-    def spy(name: str, environ: Any, profile: Any, *, convert: bool = False) -> Any:
+    def spy(name: str, environ: Any, profile: Any, *, convert: bool = False, **kw: Any) -> Any:
         seen.append((name, convert))
-        return real(name, environ, profile, convert=convert)
+        return real(name, environ, profile, convert=convert, **kw)
 
     monkeypatch.setattr(client, "lookup", spy, raising=False)
     config = ClientConfig(
