@@ -19,7 +19,7 @@ from ._errors import InvalidParameterError, NoCredentialsError, foreign_error, t
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Mapping, Optional, Tuple
+    from typing import Any, Mapping, MutableMapping, Optional, Tuple
 
     from ._config.session import SessionConfig
 
@@ -71,11 +71,19 @@ def resolve_region(
     return check_region(found), source
 
 
-def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
+def load_credentials(
+    credentials_provider: Any,
+    config: SessionConfig,
+    *,
+    cache: Optional[MutableMapping[str, Any]] = None,
+    min_valid: float = 0,
+) -> Any:
     """Credentials from ``credentials_provider.load()``, else from the default chain.
 
-    Raises ``NoCredentialsError`` when the provider returns ``None``; the
-    chain raises it itself, naming every source it tried.
+    ``cache`` and ``min_valid`` are the chain's (see
+    :func:`~bedrock_token_lite._sources.chain.build_resolver`).  Raises
+    ``NoCredentialsError`` when the provider returns ``None``; the chain
+    raises it itself, naming every source it tried.
     """
     if credentials_provider is not None:
         failure: Optional[BaseException] = None
@@ -89,7 +97,7 @@ def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
     else:
         from ._sources.chain import resolve_with_config
 
-        credentials = resolve_with_config(config)
+        credentials = resolve_with_config(config, cache=cache, min_valid=min_valid)
     if credentials is None:
         raise NoCredentialsError()
     return credentials

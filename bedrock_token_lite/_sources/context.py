@@ -4,7 +4,9 @@ The chain builds one :class:`SourceContext` per resolution: the session
 configuration (one :class:`~.._config.session.SessionConfig`, built once at
 the public entry point), the cache of assumed-role and SSO credentials shared
 by the sources of one resolver (as botocore's ``JSONFileCache``-less
-default), and the clock, sleep and transport hooks that tests replace.
+default), the cache the chain's assume-role and web-identity providers use
+instead when one is given (the AWS CLI's ``JSONFileCache``), and the clock,
+sleep and transport hooks that tests replace.
 
 The wiring, one scheme for every source: each source class has a
 ``from_context(ctx, ...)`` classmethod, and the chain builds it with the
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, Optional
+    from typing import Any, Callable, Dict, MutableMapping, Optional
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
@@ -41,13 +43,15 @@ class SourceContext:
     client); tests pass their own.
     """
 
-    __slots__ = ("cache", "clock", "config", "sleep", "transport")
+    __slots__ = ("cache", "clock", "config", "min_valid", "role_cache", "sleep", "transport")
 
     def __init__(
         self,
         config: SessionConfig,
         *,
         cache: Optional[Dict[str, Any]] = None,
+        role_cache: Optional[MutableMapping[str, Any]] = None,
+        min_valid: float = 0,
         clock: Optional[Callable[[], Any]] = None,
         sleep: Optional[Callable[[float], None]] = None,
         transport: Optional[Callable[..., Any]] = None,
@@ -55,6 +59,12 @@ class SourceContext:
         self.config = config
         #: Assumed-role / SSO credentials cached per resolver, as botocore does.
         self.cache: Dict[str, Any] = {} if cache is None else cache
+        #: The cache of the chain's own assume-role and web-identity providers, when
+        #: given (the AWS CLI gives them a ``JSONFileCache``); else :attr:`cache`.
+        self.role_cache = role_cache
+        #: Seconds the chain's assumed role must still last to come from a cache
+        #: (``--min-valid``; 0: botocore's 15-minute window alone).
+        self.min_valid = min_valid
         self.clock = clock
         self.sleep = sleep
         self.transport = transport

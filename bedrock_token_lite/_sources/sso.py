@@ -29,7 +29,7 @@ from .._source_errors import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
-from .assume_role import CachedFetcher
+from .cache import CachedFetcher, response_of
 from .context import CallHooks
 from .sso_profile import has_sso_keys
 
@@ -255,12 +255,13 @@ class SSOProvider(CallHooks):
             def token_source() -> str:
                 return self._legacy_token(start_url)
 
-        def fetch() -> Credentials:
-            return self._get_role_credentials(
+        def fetch() -> Dict[str, Any]:
+            credentials = self._get_role_credentials(
                 client_config, sso_region, role_name, account_id, token_source
             )
+            return response_of(credentials, ProviderType="sso")
 
-        refresh = CachedFetcher(key, fetch, self.cache, self._clock)
+        refresh = CachedFetcher(key, fetch, self.cache, self._clock, method=self.METHOD)
         return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
 
     # -- configuration -------------------------------------------------------
