@@ -128,6 +128,9 @@ def test_unwritable_cache_does_not_fail_the_command(
         assert "error" not in proc.stderr
         assert "Traceback" not in proc.stderr
     assert calls(aws) == 2
+    (home / ".aws" / "cli").unlink()  # writable again: the next call caches its role
+    assert run(env).returncode == 0
+    assert len(cache_files(home)) == 1
 
 
 def test_cached_call_loads_no_sts_http_or_json_module(aws: FakeAWS, env: Dict[str, str]) -> None:
@@ -156,7 +159,7 @@ def test_min_valid_longer_than_expiry_is_a_usage_error(aws: FakeAWS, env: Dict[s
     for args in (["--expiry", "1h", "--min-valid", "2h"], ["--min-valid", "13h"]):
         proc = run(env, *args)
         assert proc.returncode == 2
-        assert "--min-valid" in one_error_line(proc)
+        assert "longer than the token's lifetime" in one_error_line(proc)
     proc = run(env, "--min-valid", "soon")
     assert proc.returncode == 2
     assert "--min-valid" in one_error_line(proc)
