@@ -395,9 +395,13 @@ def _role_cache(opts: Mapping[str, str], config: Any) -> Any:
     """The AWS CLI's cache of assumed roles in the configuration's home; none with --no-cache."""
     if "no_cache" in opts:
         return None
+    import os
+
     from ._sources.cache import CLI_CACHE_DIR, JSONFileCache
 
-    return JSONFileCache(config.expand(CLI_CACHE_DIR))
+    folder = config.expand(CLI_CACHE_DIR)
+    # No home directory to expand "~" against: no cache, rather than a "~" folder here.
+    return JSONFileCache(folder) if os.path.isabs(folder) else None
 
 
 def _sign(

@@ -73,6 +73,10 @@ def test_twenty_commands_one_sts_call(aws: FakeAWS, env: Dict[str, str], home: P
     assert len(cache_files(home)) == 1
     keys = {btl.decode_token(t.strip()).access_key_id for t in tokens}
     assert len(keys) == 1
+    (entry,) = cache_files(home)
+    text = entry.read_text()
+    assert SOURCE_AK not in text  # only the STS answer: never the long-term keys
+    assert SOURCE_SK not in text
 
 
 def test_no_cache_calls_sts_every_time_and_writes_nothing(
@@ -256,3 +260,17 @@ def test_min_valid_equal_to_expiry(aws: FakeAWS, env: Dict[str, str]) -> None:
     proc = run(env, "--format", "json", "--expiry", "1h", "--min-valid", "1h")
     assert 3600 - 60 < left_in(proc) <= 3600
     assert btl.decode_token(json.loads(proc.stdout)["token"]).expiry_seconds == 3600
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["exec", "--help"]])
+def test_help_documents_the_options(argv: List[str]) -> None:
+    from io import StringIO
+
+    from bedrock_token_lite._cli import main
+
+    out = StringIO()
+    assert main(argv, stdout=out, stderr=StringIO()) == 0
+    text = out.getvalue()
+    assert "--min-valid DURATION" in text
+    assert "--no-cache" in text
+    assert "~/.aws/cli/cache" in text
