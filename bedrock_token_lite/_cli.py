@@ -454,15 +454,19 @@ def _issue_with_times(
     if min_valid and (issued.valid_until - issued.issued_at).total_seconds() < min_valid:
         from ._common.timefmt import span as _span
 
+        if issued.method in ("assume-role", "assume-role-with-web-identity"):
+            why = "the role's maximum session duration or its duration_seconds may be shorter"
+        else:
+            why = "the credential source gives credentials that end sooner"
         raise CredentialsError(
             "--min-valid %s: the credentials from %r expire at %s, in %s, so no token from "
-            "them stays valid that long (the role's maximum session duration or its "
-            "duration_seconds may be shorter); ask for less, or refresh the credential source"
+            "them stays valid that long (%s); ask for less, or refresh the credential source"
             % (
                 opts.get("min_valid", ""),
                 issued.method,
                 _iso(issued.valid_until),
                 _span(issued.valid_until - now),
+                why,
             )
         )
     if "verbose" in opts:

@@ -274,3 +274,24 @@ def test_help_documents_the_options(argv: List[str]) -> None:
     assert "--min-valid DURATION" in text
     assert "--no-cache" in text
     assert "~/.aws/cli/cache" in text
+
+
+def test_min_valid_with_expiring_environment_credentials(home: Path) -> None:
+    soon = (utc_now() + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    env = base_env(
+        home,
+        AWS_ACCESS_KEY_ID=SOURCE_AK,
+        AWS_SECRET_ACCESS_KEY=SOURCE_SK,
+        AWS_SESSION_TOKEN="env-session-token",
+        AWS_CREDENTIAL_EXPIRATION=soon,
+        AWS_REGION="us-east-1",
+    )
+    argv = [sys.executable, "-m", "bedrock_token_lite"]
+    ok = subprocess.run([*argv, "--min-valid", "20m"], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    proc = subprocess.run([*argv, "--min-valid", "1h"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    line = one_error_line(proc)
+    assert "'env'" in line
+    assert "the credential source gives credentials that end sooner" in line
+    assert "env-session-token" not in proc.stderr
