@@ -101,7 +101,13 @@ def run_ours(
     if profile:
         argv += ["--profile", profile]
     return subprocess.run(
-        argv, env=dict(env), capture_output=True, text=True, timeout=60, check=False
+        argv,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
