@@ -760,7 +760,20 @@ def bench_role(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
         env["AWS_REGION"] = REGION  # the official generator reads no profile region
         py = sys.executable
         script = os.path.join(os.path.dirname(sys.executable), "bedrock-token")
-        ours = [script] if os.path.exists(script) else [py, "-m", "bedrock_token_lite"]
+        if os.path.exists(script) and script_imports_re(script) is False:
+            ours, launcher = [script], "the `bedrock-token` script"
+        else:
+            # What a wrapper that does not import `re` (pip 25.0 or later, uv) runs.
+            ours = [
+                py,
+                "-c",
+                "import sys; from bedrock_token_lite._cli import run; sys.exit(run())",
+            ]
+            launcher = (
+                "`python -c 'import sys; from bedrock_token_lite._cli import run; "
+                "sys.exit(run())'` (what pip 25.0 or later and uv write in the script; the "
+                "script here imports `re` first)"
+            )
         cmds: Dict[str, Tuple[List[str], bool]] = {
             ROW_PASS: ([py, "-c", "pass"], False),
             ROW_ROLE_OURS: (ours, True),
@@ -803,7 +816,7 @@ def bench_role(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
         "pass_median_s": base,
         "rows": rows,
         "overhead_s": {name: row["median_s"] - base for name, row in rows.items()},
-        "console_script": os.path.exists(script),
+        "launcher": launcher,
     }
 
 
@@ -1152,7 +1165,7 @@ def render(data: Dict[str, Any]) -> str:
             "its calls. Commands interleaved with `python -c pass` (median %s ms). "
             "For bedrock-token with its role cache (`~/.aws/cli/cache`, on by default) the "
             "time is the median of the commands after the first, which are served from the "
-            "cache." % ms(role["pass_median_s"])
+            "cache. bedrock-token is run as %s." % (ms(role["pass_median_s"]), role["launcher"])
         )
         add("")
         add("| command | STS calls | median ms | overhead vs `python -c pass` ms |")
