@@ -12,7 +12,9 @@ from ._token import DEFAULT_EXPIRY, MAX_EXPIRY_SECONDS, expiry_seconds, generate
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Mapping, MutableMapping, Optional, Union
+    from typing import Any, Mapping, Optional, Union
+
+    from ._sources.cache import CredentialCache
 
 __all__ = ["BedrockTokenGenerator", "provide_token", "resolve_region_from_env"]
 
@@ -29,7 +31,7 @@ def provide_token(
     expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
     *,
     profile: Optional[str] = None,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> str:
     """Generate a Bedrock short-term API key, as ``aws_bedrock_token_generator.provide_token``.
 

@@ -367,7 +367,7 @@ def _issue(
         # parameter, a region read from a profile, also when deferred credentials
         # fetch on first use): the configuration is at fault, not the command line.
         credentials = load_credentials(
-            provider, config, cache=_role_cache(opts, config), min_valid=min_valid
+            provider, config, cache_dir=_role_cache_dir(opts, config), min_valid=min_valid
         )
         return _sign(opts, err, credentials, region, source, expiry, times, min_valid)
     except InvalidParameterError as exc:
@@ -391,17 +391,19 @@ def _min_valid(opts: Mapping[str, str], expiry: int) -> int:
     return seconds
 
 
-def _role_cache(opts: Mapping[str, str], config: Any) -> Any:
-    """The AWS CLI's cache of assumed roles in the configuration's home; none with --no-cache."""
+def _role_cache_dir(opts: Mapping[str, str], config: Any) -> Optional[str]:
+    """The AWS CLI's folder of assumed roles in the configuration's home; none with --no-cache.
+
+    The cache itself is made only if a role source is reached: environment
+    credentials never load its module.
+    """
     if "no_cache" in opts:
         return None
     import os
 
-    from ._sources.cache import CLI_CACHE_DIR, JSONFileCache
-
-    folder = config.expand(CLI_CACHE_DIR)
+    folder: str = config.expand(os.path.join("~", ".aws", "cli", "cache"))  # CLI_CACHE_DIR
     # No home directory to expand "~" against: no cache, rather than a "~" folder here.
-    return JSONFileCache(folder) if os.path.isabs(folder) else None
+    return folder if os.path.isabs(folder) else None
 
 
 def _sign(

@@ -19,9 +19,10 @@ from ._errors import InvalidParameterError, NoCredentialsError, foreign_error, t
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Mapping, Optional, Tuple
 
     from ._config.session import SessionConfig
+    from ._sources.cache import CredentialCache
 
 __all__ = ["load_credentials", "resolve_region", "session_config"]
 
@@ -75,12 +76,13 @@ def load_credentials(
     credentials_provider: Any,
     config: SessionConfig,
     *,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
     min_valid: float = 0,
 ) -> Any:
     """Credentials from ``credentials_provider.load()``, else from the default chain.
 
-    ``cache`` and ``min_valid`` are the chain's (see
+    ``cache``, ``cache_dir`` and ``min_valid`` are the chain's (see
     :func:`~bedrock_token_lite._sources.chain.build_resolver`).  Raises
     ``NoCredentialsError`` when the provider returns ``None``; the chain
     raises it itself, naming every source it tried.
@@ -97,7 +99,9 @@ def load_credentials(
     else:
         from ._sources.chain import resolve_with_config
 
-        credentials = resolve_with_config(config, cache=cache, min_valid=min_valid)
+        credentials = resolve_with_config(
+            config, cache=cache, cache_dir=cache_dir, min_valid=min_valid
+        )
     if credentials is None:
         raise NoCredentialsError()
     return credentials

@@ -40,7 +40,9 @@ from ._token import DEFAULT_EXPIRY, expiry_seconds, generate_token
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, List, MutableMapping, Optional, Tuple, Union
+    from typing import Any, List, Optional, Tuple, Union
+
+    from ._sources.cache import CredentialCache
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -262,7 +264,7 @@ class TokenProvider:
         expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
         refresh_before: Union[timedelta, int, float] = timedelta(minutes=5),
         clock: Optional[Clock] = None,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
     ) -> None:
         import threading
 

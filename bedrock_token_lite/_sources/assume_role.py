@@ -17,12 +17,13 @@ from .context import CallHooks
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
     from .._aws.client import ClientConfig
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .cache import CredentialCache
     from .context import SourceContext
 
 __all__ = [
@@ -191,7 +192,7 @@ class AssumeRoleProvider(CallHooks):
         explicit_profile: bool = False,
         source_chain: Optional[Callable[[str], Any]] = None,
         credential_sourcer: Optional[Callable[[str], Any]] = None,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
         mfa_prompter: Optional[Prompter] = None,
         sts_region: Optional[str] = None,
         clock: Optional[Clock] = None,
@@ -218,7 +219,7 @@ class AssumeRoleProvider(CallHooks):
     ) -> AssumeRoleProvider:
         """The provider of the session profile of ``ctx``, as the chain builds it."""
         provider = cls.__new__(cls)
-        cache = ctx.cache if ctx.role_cache is None else ctx.role_cache
+        cache = ctx.chain_role_cache()
         provider._setup(ctx.config, source_chain, credential_sourcer, cache, None, None)
         provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
         provider._min_valid = ctx.min_valid
@@ -229,7 +230,7 @@ class AssumeRoleProvider(CallHooks):
         config: SessionConfig,
         source_chain: Optional[Callable[[str], Any]],
         credential_sourcer: Optional[Callable[[str], Any]],
-        cache: Optional[MutableMapping[str, Any]],
+        cache: Optional[CredentialCache],
         mfa_prompter: Optional[Prompter],
         sts_region: Optional[str],
     ) -> None:
@@ -238,7 +239,7 @@ class AssumeRoleProvider(CallHooks):
         self._profile_name = config.profile_name
         self._source_chain = source_chain
         self._credential_sourcer = credential_sourcer
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self.cache: CredentialCache = {} if cache is None else cache
         self._prompter = mfa_prompter or default_mfa_prompter
         self._sts_region = sts_region
         #: Seconds the resolved role's credentials must still last to be taken from the cache.

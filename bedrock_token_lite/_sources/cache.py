@@ -28,10 +28,20 @@ import os
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, MutableMapping, Optional
+    from typing import Any, Callable, Dict, Optional, Protocol
 
     from .._common.clock import Clock
     from .._common.credentials import Credentials
+
+    class CredentialCache(Protocol):
+        """botocore's ``cache=`` shape: a dict, a ``JSONFileCache``, botocore's own."""
+
+        def __contains__(self, __key: Any) -> bool: ...
+
+        def __getitem__(self, __key: str) -> Any: ...
+
+        def __setitem__(self, __key: str, __value: Any) -> None: ...
+
 
 __all__ = [
     "CACHE_EXPIRY_WINDOW_SECONDS",
@@ -315,7 +325,7 @@ class CachedFetcher:
         self,
         key: str,
         fetch: Callable[[], Dict[str, Any]],
-        cache: MutableMapping[str, Any],
+        cache: CredentialCache,
         clock: Clock,
         *,
         method: str,

@@ -27,9 +27,10 @@ from .context import SourceContext
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Sequence, Tuple
+    from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
     from .._config.session import SessionConfig
+    from .cache import CredentialCache
 
 __all__ = [
     "PROVIDER_ORDER",
@@ -267,7 +268,7 @@ def create_credential_resolver(
     *,
     environ: Optional[Mapping[str, str]] = None,
     home: Optional[str] = None,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> CredentialResolver:
     """botocore's ``create_credential_resolver`` for ``Session(profile=profile)``.
 
@@ -279,7 +280,8 @@ def create_credential_resolver(
 def build_resolver(
     config: SessionConfig,
     *,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
     min_valid: float = 0,
 ) -> CredentialResolver:
     """Build the default chain, running botocore's eager configuration checks first.
@@ -289,11 +291,12 @@ def build_resolver(
     exactly where botocore raises them while building its chain, even when
     environment credentials are set.  ``cache`` becomes the cache of the
     assume-role and web-identity providers (as the AWS CLI sets it);
-    ``min_valid`` is the least number of seconds the credentials they take
+    ``cache_dir`` instead names the folder of a ``JSONFileCache`` made only when
+    one of them is reached; ``min_valid`` is the least number of seconds the credentials they take
     from a cache must still last (the command's ``--min-valid``).
     """
     config.imds_settings()
-    ctx = SourceContext(config, role_cache=cache, min_valid=min_valid)
+    ctx = SourceContext(config, role_cache=cache, role_cache_dir=cache_dir, min_valid=min_valid)
     providers: List[Any] = []
     for method, factory, configured in PROVIDER_ORDER:
         if method == "env":
@@ -329,7 +332,7 @@ def resolve_credentials(
     *,
     environ: Optional[Mapping[str, str]] = None,
     home: Optional[str] = None,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> Any:
     """Credentials from the default chain, like ``botocore.session.Session(profile=profile)``.
 
@@ -351,11 +354,12 @@ def resolve_credentials(
 def resolve_with_config(
     config: SessionConfig,
     *,
-    cache: Optional[MutableMapping[str, Any]] = None,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
     min_valid: float = 0,
 ) -> Any:
     """:func:`resolve_credentials` for an existing configuration (its files already read)."""
-    resolver = build_resolver(config, cache=cache, min_valid=min_valid)
+    resolver = build_resolver(config, cache=cache, cache_dir=cache_dir, min_valid=min_valid)
     credentials = resolver.load_credentials()
     if credentials is None:
         tried = tuple(resolver.sources())

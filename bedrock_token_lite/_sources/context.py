@@ -26,11 +26,12 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, MutableMapping, Optional
+    from typing import Any, Callable, Dict, Optional
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._config.session import SessionConfig
+    from .cache import CredentialCache
 
 __all__ = ["CallHooks", "SourceContext"]
 
@@ -43,14 +44,24 @@ class SourceContext:
     client); tests pass their own.
     """
 
-    __slots__ = ("cache", "clock", "config", "min_valid", "role_cache", "sleep", "transport")
+    __slots__ = (
+        "cache",
+        "clock",
+        "config",
+        "min_valid",
+        "role_cache",
+        "role_cache_dir",
+        "sleep",
+        "transport",
+    )
 
     def __init__(
         self,
         config: SessionConfig,
         *,
         cache: Optional[Dict[str, Any]] = None,
-        role_cache: Optional[MutableMapping[str, Any]] = None,
+        role_cache: Optional[CredentialCache] = None,
+        role_cache_dir: Optional[str] = None,
         min_valid: float = 0,
         clock: Optional[Callable[[], Any]] = None,
         sleep: Optional[Callable[[float], None]] = None,
@@ -62,12 +73,23 @@ class SourceContext:
         #: The cache of the chain's own assume-role and web-identity providers, when
         #: given (the AWS CLI gives them a ``JSONFileCache``); else :attr:`cache`.
         self.role_cache = role_cache
+        #: A folder for a ``JSONFileCache`` made when a role source first needs it
+        #: (the command's ``~/.aws/cli/cache``: environment credentials never load it).
+        self.role_cache_dir = role_cache_dir
         #: Seconds the chain's assumed role must still last to come from a cache
         #: (``--min-valid``; 0: botocore's 15-minute window alone).
         self.min_valid = min_valid
         self.clock = clock
         self.sleep = sleep
         self.transport = transport
+
+    def chain_role_cache(self) -> CredentialCache:
+        """The cache of the chain's own assume-role and web-identity providers."""
+        if self.role_cache is None and self.role_cache_dir is not None:
+            from .cache import JSONFileCache
+
+            self.role_cache = JSONFileCache(self.role_cache_dir)
+        return self.cache if self.role_cache is None else self.role_cache
 
 
 class CallHooks:

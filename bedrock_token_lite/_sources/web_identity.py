@@ -14,11 +14,12 @@ from .context import CallHooks
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .cache import CredentialCache
     from .context import SourceContext
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
@@ -60,7 +61,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         environ: Optional[Mapping[str, str]] = None,
         home: Optional[str] = None,
         explicit_profile: bool = False,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
         sts_region: Optional[str] = None,
         session_profile_name: Optional[str] = None,
         clock: Optional[Clock] = None,
@@ -95,7 +96,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         # The AWS CLI gives its file cache to the chain's own provider only; a
         # source profile's sub-chain keeps the resolver's dict, as there.
         top = profile_name is None
-        cache = ctx.role_cache if top and ctx.role_cache is not None else ctx.cache
+        cache = ctx.chain_role_cache() if top else ctx.cache
         provider._setup(config, profile_name, disable_env, cache, None)
         provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
         if top:
@@ -107,7 +108,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         config: SessionConfig,
         profile_name: Optional[str],
         disable_env: bool,
-        cache: Optional[MutableMapping[str, Any]],
+        cache: Optional[CredentialCache],
         sts_region: Optional[str],
     ) -> None:
         self._config = config
@@ -116,7 +117,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
             config.profile_name if profile_name is None else provider_profile_name(profile_name)
         )
         self._disable_env = disable_env
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self.cache: CredentialCache = {} if cache is None else cache
         self._sts_region = sts_region
         #: Seconds the credentials must still last to be taken from the cache.
         self._min_valid: float = 0

@@ -295,3 +295,21 @@ def test_min_valid_with_expiring_environment_credentials(home: Path) -> None:
     assert "'env'" in line
     assert "the credential source gives credentials that end sooner" in line
     assert "env-session-token" not in proc.stderr
+
+
+def test_environment_credentials_never_load_the_role_cache(home: Path) -> None:
+    env = base_env(
+        home, AWS_ACCESS_KEY_ID=SOURCE_AK, AWS_SECRET_ACCESS_KEY=SOURCE_SK, AWS_REGION="us-east-1"
+    )
+    probe = (
+        "import sys\n"
+        "sys.argv = ['bedrock-token']\n"
+        "from bedrock_token_lite._cli import run\n"
+        "status = run()\n"
+        "print(status, 'bedrock_token_lite._sources.cache' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.stderr.strip() == "0 False", proc.stderr
+    assert not (home / ".aws" / "cli").exists()
