@@ -358,3 +358,55 @@ def test_fast_timestamps_match_the_full_parser(moment: datetime, sep: str, zone:
 def test_fast_path_leaves_invalid_instants_to_the_full_parser(text: str) -> None:
     with pytest.raises(btl.ExpiryParseError):
         parse_timestamp(text)
+
+
+ENTRY_PARTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "AccessKeyId": st.one_of(st.text(max_size=30), st.integers(), st.none()),
+        "SecretAccessKey": st.one_of(st.just(SECRET), st.integers(), st.none()),
+        "SessionToken": st.one_of(st.just(TOKEN), st.none(), st.lists(st.text())),
+        "Expiration": st.one_of(
+            st.datetimes(timezones=st.just(timezone.utc)).map(
+                lambda d: d.strftime("%Y-%m-%dT%H:%M:%SUTC")
+            ),
+            st.text(max_size=40),
+            st.integers(),
+        ),
+        "AccountId": st.one_of(st.text(max_size=12), st.integers()),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.one_of(
+        ENTRY_PARTS.map(lambda c: json.dumps({"Credentials": c})),
+        JSON_VALUES.map(json.dumps),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+    )
+)
+def test_any_cache_file_is_used_or_ignored_never_an_error(document: str) -> None:
+    """Any file: its credentials when of botocore's shape with 15 minutes left, else STS."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        with open(os.path.join(folder, "key.json"), "w", encoding="latin-1") as fh:
+            fh.write(document)
+        fetch = Counter(NOW + timedelta(hours=1))
+        f = CachedFetcher("key", fetch, btl.JSONFileCache(folder), lambda: NOW, method="m")
+        creds = f()
+        try:
+            entry = json.loads(document)
+        except ValueError:
+            entry = None
+        usable = credentials_from_response(entry, "m")
+        expected_cached = (
+            usable is not None
+            and usable.expiry is not None
+            and (usable.expiry - NOW) >= timedelta(minutes=15)
+        )
+        assert fetch.calls == (0 if expected_cached else 1)
+        assert creds.access_key == ("ASIAFRESH00000000001" if fetch.calls else usable.access_key)
+        assert SECRET not in repr(creds)
+        assert TOKEN not in repr(creds)
