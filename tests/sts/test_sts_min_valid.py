@@ -297,7 +297,10 @@ def test_min_valid_with_expiring_environment_credentials(home: Path) -> None:
     assert "env-session-token" not in proc.stderr
 
 
-def test_environment_credentials_never_load_the_role_cache(home: Path) -> None:
+def test_environment_credentials_never_load_the_role_cache(
+    aws: FakeAWS, env: Dict[str, str], home: Path
+) -> None:
+    role_env = env
     env = base_env(
         home, AWS_ACCESS_KEY_ID=SOURCE_AK, AWS_SECRET_ACCESS_KEY=SOURCE_SK, AWS_REGION="us-east-1"
     )
@@ -313,3 +316,13 @@ def test_environment_credentials_never_load_the_role_cache(home: Path) -> None:
     )
     assert proc.stderr.strip() == "0 False", proc.stderr
     assert not (home / ".aws" / "cli").exists()
+    # the same HOME with a role profile and no key variables: the cache is made and used
+    proc = subprocess.run(
+        [sys.executable, "-c", probe.replace("'bedrock-token'", "'bedrock-token', '-p', 'dev'")],
+        env=role_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stderr.strip() == "0 True", proc.stderr
+    assert len(cache_files(home)) == 1
