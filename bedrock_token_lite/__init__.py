@@ -60,6 +60,7 @@ _EXPORTS = {
     "InvalidRegionError": "_source_errors",
     "InvalidSTSRegionalEndpointsConfigError": "_source_errors",
     "InvalidTokenError": "_errors",
+    "JSONFileCache": "_sources.cache",
     "LoginProvider": "_sources.login",
     "LongTermKeyInfo": "_long_term",
     "MetadataRetrievalError": "_source_errors",
@@ -184,6 +185,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._source_errors import TokenRetrievalError as TokenRetrievalError
     from ._source_errors import UnauthorizedSSOTokenError as UnauthorizedSSOTokenError
     from ._sources.assume_role import AssumeRoleProvider as AssumeRoleProvider
+    from ._sources.cache import JSONFileCache as JSONFileCache
     from ._sources.chain import CredentialResolver as CredentialResolver
     from ._sources.chain import resolve_credentials as resolve_credentials
     from ._sources.chain import resolve_region as resolve_region

@@ -14,6 +14,8 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Mapping, Optional, Union
 
+    from ._sources.cache import CredentialCache
+
 __all__ = ["BedrockTokenGenerator", "provide_token", "resolve_region_from_env"]
 
 
@@ -29,13 +31,17 @@ def provide_token(
     expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
     *,
     profile: Optional[str] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> str:
     """Generate a Bedrock short-term API key, as ``aws_bedrock_token_generator.provide_token``.
 
     ``region`` defaults to ``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the profile's region.
     ``aws_credentials_provider`` is anything with ``.load()`` (a botocore
     provider, or one of ours); by default the credential chain is used.
-    ``expiry`` is at most 12 hours.
+    ``expiry`` is at most 12 hours.  ``cache`` (keyword only) is where the
+    chain caches assumed roles: ``JSONFileCache()`` shares them with the AWS
+    CLI (``~/.aws/cli/cache``), so a role ``aws`` assumed is reused without
+    calling STS (see :func:`resolve_credentials`); by default nothing is kept.
 
     Raises ``InvalidParameterError`` (a ``ValueError``) for a missing or invalid
     region or expiry, and ``CredentialsError`` (a ``RuntimeError``) when no
@@ -44,7 +50,7 @@ def provide_token(
     config = session_config(profile)  # one for region and credentials: each file read once
     region, _ = resolve_region(region, config)
     expiry_seconds(expiry)
-    credentials = load_credentials(aws_credentials_provider, config)
+    credentials = load_credentials(aws_credentials_provider, config, cache=cache)
     return generate_token(credentials, region, expiry=expiry)
 
 

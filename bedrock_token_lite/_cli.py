@@ -44,7 +44,7 @@ TOKEN_VAR = "AWS_BEARER_TOKEN_BEDROCK"
 HELP = """\
 usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
                      [--format FORMAT] [--env-var NAME]... [--process-timeout DURATION]
-                     [--verbose]
+                     [--verbose] [--min-valid DURATION] [--no-cache]
        bedrock-token inspect [--json] [--check [--min-valid DURATION]] [TOKEN]
        bedrock-token exec [--region R] [--profile P] [--expiry D] [--env-var NAME]...
                           [--token-only] [--verbose] -- COMMAND [ARG...]
@@ -73,6 +73,12 @@ options:
                          how long a credential_process helper may run (default 60s;
                          0: no limit, for helpers that wait for a browser or an MFA
                          device); also BEDROCK_TOKEN_PROCESS_TIMEOUT
+  --min-valid DURATION   the token must stay valid at least this long (at most
+                         --expiry): a cached role that would end sooner is assumed
+                         again; fails (exit 1) when the credentials cannot last that long
+  --no-cache             do not read or write the AWS CLI's cache of assumed roles
+                         (~/.aws/cli/cache; by default a role assumed by aws, botocore
+                         or an earlier call is reused while 15 minutes remain)
   -v, --verbose          tell on stderr where the credentials and region came from
                          and when and why the token expires (never a secret)
   -V, --version          print the version and exit
@@ -138,6 +144,7 @@ exit status: 0 decoded (even if expired, unless --check), 1 --check failed,
 EXEC_HELP = """\
 usage: bedrock-token exec [--region REGION] [--profile PROFILE] [--expiry DURATION]
                           [--env-var NAME]... [--token-only] [--verbose]
+                          [--min-valid DURATION] [--no-cache]
                           [--] COMMAND [ARG...]
 
 Run COMMAND with AWS_BEARER_TOKEN_BEDROCK set to a fresh token, and AWS_REGION
@@ -159,6 +166,8 @@ options:
                          (the shared config and credentials files stay readable)
   --process-timeout DURATION
                          how long a credential_process helper may run (default 60s; 0: no limit)
+  --min-valid DURATION   the token must stay valid at least this long (at most --expiry)
+  --no-cache             do not use the AWS CLI's cache of assumed roles (~/.aws/cli/cache)
   -v, --verbose          tell on stderr where credentials and region came from
   -h, --help             show this help and exit
 
@@ -187,9 +196,10 @@ _TOKEN_OPTIONS = {
     "--format": "format",
     "--process-timeout": "process_timeout",
     "--env-var": "env_var",
+    "--min-valid": "min_valid",
 }
 _EXEC_OPTIONS = {k: v for k, v in _TOKEN_OPTIONS.items() if v != "format"}
-_FLAGS = {"-v": "verbose", "--verbose": "verbose"}
+_FLAGS = {"-v": "verbose", "--verbose": "verbose", "--no-cache": "no_cache"}
 _EXEC_FLAGS = dict(_FLAGS, **{"--token-only": "token_only"})
 #: Options that may be given more than once: every value is kept, in order.
 _REPEATABLE = frozenset({"env_var"})
@@ -345,6 +355,7 @@ def _issue(
     from ._defaults import load_credentials, resolve_region, session_config
 
     expiry = expiry_seconds(parse_duration(opts["expiry"]) if "expiry" in opts else 43200)
+    min_valid = _min_valid(opts, expiry)
     profile = opts.get("profile")
     config = session_config(profile)  # one configuration for both: each file is read once
     if "process_timeout" in opts:
@@ -355,9 +366,44 @@ def _issue(
         # From here on an InvalidParameterError is a source's own check (an STS
         # parameter, a region read from a profile, also when deferred credentials
         # fetch on first use): the configuration is at fault, not the command line.
-        return _sign(opts, err, load_credentials(provider, config), region, source, expiry, times)
+        credentials = load_credentials(
+            provider, config, cache_dir=_role_cache_dir(opts, config), min_valid=min_valid
+        )
+        return _sign(opts, err, credentials, region, source, expiry, times, min_valid)
     except InvalidParameterError as exc:
         raise _SourceFailed(exc) from None
+
+
+def _min_valid(opts: Mapping[str, str], expiry: int) -> int:
+    """--min-valid in seconds (0 without it); a usage error when longer than the token's life."""
+    if "min_valid" not in opts:
+        return 0
+    seconds = parse_duration(opts["min_valid"], "--min-valid")
+    if seconds > expiry:
+        from ._common.dt import timedelta
+        from ._common.timefmt import span
+
+        raise UsageError(
+            "--min-valid %s is longer than the token's lifetime (--expiry %s); "
+            "ask for a longer --expiry or a shorter --min-valid"
+            % (opts["min_valid"], span(timedelta(seconds=expiry)))
+        )
+    return seconds
+
+
+def _role_cache_dir(opts: Mapping[str, str], config: Any) -> Optional[str]:
+    """The AWS CLI's folder of assumed roles in the configuration's home; none with --no-cache.
+
+    The cache itself is made only if a role source is reached: environment
+    credentials never load its module.
+    """
+    if "no_cache" in opts:
+        return None
+    import os
+
+    folder: str = config.expand(os.path.join("~", ".aws", "cli", "cache"))  # CLI_CACHE_DIR
+    # No home directory to expand "~" against: no cache, rather than a "~" folder here.
+    return folder if os.path.isabs(folder) else None
 
 
 def _sign(
@@ -368,6 +414,7 @@ def _sign(
     source: str,
     expiry: int,
     times: bool,
+    min_valid: int = 0,
 ) -> Union[Issued, _Plain]:
     from ._common.credentials import Credentials
 
@@ -383,14 +430,19 @@ def _sign(
 
         stamp = epoch_stamp(time.time())
         return _Plain(sign_token(*credential_values(credentials), region, expiry, stamp), region)
-    return _issue_with_times(opts, err, credentials, region, source, expiry)
+    return _issue_with_times(opts, err, credentials, region, source, expiry, min_valid)
 
 
 def _issue_with_times(
-    opts: Mapping[str, str], err: TextIO, credentials: Any, region: str, source: str, expiry: int
+    opts: Mapping[str, str],
+    err: TextIO,
+    credentials: Any,
+    region: str,
+    source: str,
+    expiry: int,
+    min_valid: int = 0,
 ) -> Issued:
-    from datetime import datetime, timezone
-
+    from ._common.dt import datetime, timezone
     from ._provider import issue
 
     now = datetime.now(timezone.utc)
@@ -400,6 +452,24 @@ def _issue_with_times(
             "The credentials from %r expired at %s; refresh them (for example with "
             "aws sso login or a new session) and try again"
             % (issued.method, _iso(issued.valid_until))
+        )
+    if min_valid and (issued.valid_until - issued.issued_at).total_seconds() < min_valid:
+        from ._common.timefmt import span as _span
+
+        if issued.method in ("assume-role", "assume-role-with-web-identity"):
+            why = "the role's maximum session duration or its duration_seconds may be shorter"
+        else:
+            why = "the credential source gives credentials that end sooner"
+        raise CredentialsError(
+            "--min-valid %s: the credentials from %r expire at %s, in %s, so no token from "
+            "them stays valid that long (%s); ask for less, or refresh the credential source"
+            % (
+                opts.get("min_valid", ""),
+                issued.method,
+                _iso(issued.valid_until),
+                _span(issued.valid_until - now),
+                why,
+            )
         )
     if "verbose" in opts:
         from ._common.timefmt import span as _span

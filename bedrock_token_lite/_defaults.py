@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Mapping, Optional, Tuple
 
     from ._config.session import SessionConfig
+    from ._sources.cache import CredentialCache
 
 __all__ = ["load_credentials", "resolve_region", "session_config"]
 
@@ -71,11 +72,20 @@ def resolve_region(
     return check_region(found), source
 
 
-def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
+def load_credentials(
+    credentials_provider: Any,
+    config: SessionConfig,
+    *,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
+    min_valid: float = 0,
+) -> Any:
     """Credentials from ``credentials_provider.load()``, else from the default chain.
 
-    Raises ``NoCredentialsError`` when the provider returns ``None``; the
-    chain raises it itself, naming every source it tried.
+    ``cache``, ``cache_dir`` and ``min_valid`` are the chain's (see
+    :func:`~bedrock_token_lite._sources.chain.build_resolver`).  Raises
+    ``NoCredentialsError`` when the provider returns ``None``; the chain
+    raises it itself, naming every source it tried.
     """
     if credentials_provider is not None:
         failure: Optional[BaseException] = None
@@ -89,7 +99,9 @@ def load_credentials(credentials_provider: Any, config: SessionConfig) -> Any:
     else:
         from ._sources.chain import resolve_with_config
 
-        credentials = resolve_with_config(config)
+        credentials = resolve_with_config(
+            config, cache=cache, cache_dir=cache_dir, min_valid=min_valid
+        )
     if credentials is None:
         raise NoCredentialsError()
     return credentials

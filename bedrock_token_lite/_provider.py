@@ -42,6 +42,8 @@ TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, List, Optional, Tuple, Union
 
+    from ._sources.cache import CredentialCache
+
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
     import threading
@@ -243,7 +245,10 @@ class TokenProvider:
     ``credentials_provider`` is anything with ``.load()``; by default the
     credential chain is used (with ``profile``).  ``expiry`` (at most 12 hours)
     is the lifetime of each token.  ``clock`` returns the current time as an
-    aware datetime (default: the system clock, UTC).
+    aware datetime (default: the system clock, UTC).  ``cache`` is
+    :func:`resolve_credentials`' (for example ``JSONFileCache()``, the AWS
+    CLI's cache of assumed roles); a cached role is used only while it lasts
+    ``refresh_before`` more (and at least botocore's 15 minutes).
 
     Call it (or :meth:`token`) from threads, ``await`` :meth:`async_token`
     from asyncio code; :meth:`refresh` forces a new token.  Its ``repr`` never
@@ -259,12 +264,14 @@ class TokenProvider:
         expiry: Union[timedelta, int, float] = DEFAULT_EXPIRY,
         refresh_before: Union[timedelta, int, float] = timedelta(minutes=5),
         clock: Optional[Clock] = None,
+        cache: Optional[CredentialCache] = None,
     ) -> None:
         import threading
 
         self._region, self._region_source = resolve_region(region, session_config(profile))
         self._profile = profile
         self._source = credentials_provider
+        self._cache = cache
         self._expiry = expiry_seconds(expiry)
         if isinstance(refresh_before, timedelta):
             before = refresh_before.total_seconds()
@@ -517,7 +524,12 @@ class TokenProvider:
         flight.stage = "clock()"
         started = flight.started = self._now()
         flight.stage = "the credentials provider"
-        credentials = load_credentials(self._source, session_config(self._profile))
+        credentials = load_credentials(
+            self._source,
+            session_config(self._profile),
+            cache=self._cache,
+            min_valid=self._before.total_seconds(),
+        )
         flight.stage = "signing the token"
         issued = issue(credentials, self._region, self._expiry, started)
         flight.stage = "the refresh"

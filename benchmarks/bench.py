@@ -7,7 +7,9 @@ One run measures every contender side by side and prints markdown tables:
 2. import time (``-X importtime`` and wall clock, fresh subprocesses);
 3. CLI cold start with environment credentials (fresh subprocesses, interleaved);
 4. installed size;
-5. ``provide_token()`` from a credentials file, credential resolution included.
+5. ``provide_token()`` from a credentials file, credential resolution included;
+6. 20 consecutive commands with an assume-role profile against a loopback STS:
+   STS calls and the cost of a call served from the AWS CLI's role cache.
 
 Usage::
 
@@ -69,6 +71,10 @@ ROW_OFFICIAL_CLI = "python -c 'from aws_bedrock_token_generator import provide_t
 ROW_FILE_OURS = "bedrock_token_lite.provide_token()"
 ROW_FILE_OFFICIAL = "aws_bedrock_token_generator.provide_token()"
 NA_CHAIN = "n/a (credential chain not merged yet)"
+ROW_ROLE_OURS = "bedrock-token, assume-role profile (role cache)"
+ROW_ROLE_NO_CACHE = "bedrock-token --no-cache, assume-role profile"
+ROW_ROLE_OFFICIAL = "official provide_token() in python -c, assume-role profile"
+ROLE_ARN = "arn:aws:iam::123456789012:role/bench-role"
 
 FULL = {
     "repeats": 15,
@@ -77,6 +83,7 @@ FULL = {
     "cli_runs": 25,
     "file_min_time": 0.3,
     "warm_up_processes": True,
+    "role_commands": 20,
 }
 QUICK = {
     "repeats": 3,
@@ -85,6 +92,7 @@ QUICK = {
     "cli_runs": 1,
     "file_min_time": 0.01,
     "warm_up_processes": False,
+    "role_commands": 3,
 }
 
 
@@ -678,6 +686,141 @@ def bench_file_chain(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
+# 6. Assumed role through a loopback STS
+# --------------------------------------------------------------------------
+
+
+class LoopbackSTS:
+    """AssumeRole on 127.0.0.1: fake credentials valid for 2 hours; counts its calls."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.calls = 0
+        sts = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sts.calls += 1
+                expiration = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                )
+                body = (
+                    '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                    "<AssumeRoleResult><Credentials><AccessKeyId>%s</AccessKeyId>"
+                    "<SecretAccessKey>%s</SecretAccessKey><SessionToken>%s</SessionToken>"
+                    "<Expiration>%s</Expiration></Credentials><AssumedRoleUser>"
+                    "<AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>"
+                    "<Arn>arn:aws:sts::123456789012:assumed-role/bench-role/s</Arn>"
+                    "</AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>r"
+                    "</RequestId></ResponseMetadata></AssumeRoleResponse>"
+                    % (ACCESS_KEY, SECRET_KEY, TOKEN, expiration)
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def bench_role(cfg: Dict[str, Any], home: str) -> Dict[str, Any]:
+    """N consecutive commands per contender, interleaved with ``python -c pass``."""
+    role_home = os.path.join(home, "role-profile")
+    os.makedirs(os.path.join(role_home, ".aws"), exist_ok=True)
+    with open(os.path.join(role_home, ".aws", "config"), "w", encoding="utf-8") as fh:
+        fh.write(
+            "[default]\nregion = %s\nrole_arn = %s\nsource_profile = src\n" % (REGION, ROLE_ARN)
+        )
+    with open(os.path.join(role_home, ".aws", "credentials"), "w", encoding="utf-8") as fh:
+        fh.write(
+            "[src]\naws_access_key_id = AKIDSOURCEEXAMPLE001\n"
+            "aws_secret_access_key = %s\n" % (SECRET_KEY,)
+        )
+    sts = LoopbackSTS()
+    try:
+        env = env_base(role_home)
+        env["AWS_ENDPOINT_URL_STS"] = sts.url
+        env["AWS_REGION"] = REGION  # the official generator reads no profile region
+        py = sys.executable
+        script = os.path.join(os.path.dirname(sys.executable), "bedrock-token")
+        if os.path.exists(script) and script_imports_re(script) is False:
+            ours, launcher = [script], "the `bedrock-token` script"
+        else:
+            # What a wrapper that does not import `re` (pip 25.0 or later, uv) runs.
+            ours = [
+                py,
+                "-c",
+                "import sys; from bedrock_token_lite._cli import run; sys.exit(run())",
+            ]
+            launcher = (
+                "`python -c 'import sys; from bedrock_token_lite._cli import run; "
+                "sys.exit(run())'` (what pip 25.0 or later and uv write in the script; the "
+                "script here imports `re` first)"
+            )
+        cmds: Dict[str, Tuple[List[str], bool]] = {
+            ROW_PASS: ([py, "-c", "pass"], False),
+            ROW_ROLE_OURS: (ours, True),
+            ROW_ROLE_NO_CACHE: ([*ours, "--no-cache"], True),
+        }
+        if has_module("aws_bedrock_token_generator"):
+            cmds[ROW_ROLE_OFFICIAL] = (
+                [
+                    py,
+                    "-c",
+                    "from aws_bedrock_token_generator import provide_token; print(provide_token())",
+                ],
+                True,
+            )
+        samples: Dict[str, List[float]] = {name: [] for name in cmds}
+        calls: Dict[str, int] = dict.fromkeys(cmds, 0)
+        names = list(cmds)
+        for _ in range(cfg["role_commands"]):
+            for name in names:
+                cmd, expect = cmds[name]
+                before = sts.calls
+                samples[name].append(run_timed(cmd, env, expect)[0])
+                calls[name] += sts.calls - before
+    finally:
+        sts.close()
+    base = median(samples[ROW_PASS])
+    # The first command of ours fills the cache: the figure is the calls served from it.
+    cached = samples[ROW_ROLE_OURS][1:] or samples[ROW_ROLE_OURS]
+    rows = {
+        name: {
+            "sts_calls": calls[name],
+            "median_s": median(cached if name == ROW_ROLE_OURS else samples[name]),
+            "samples": samples[name],
+        }
+        for name in names
+        if name != ROW_PASS
+    }
+    return {
+        "commands": cfg["role_commands"],
+        "pass_median_s": base,
+        "rows": rows,
+        "overhead_s": {name: row["median_s"] - base for name, row in rows.items()},
+        "launcher": launcher,
+    }
+
+
+# --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
 
@@ -1012,6 +1155,57 @@ def render(data: Dict[str, Any]) -> str:
     else:
         ratios.append(("provide_token from file: official / ours", NA_CHAIN, "≥ 50", ""))
 
+    role = data.get("role")
+    if role is not None:
+        add("## 6. Assumed role: %d consecutive commands against a loopback STS" % role["commands"])
+        add("")
+        add(
+            "An assume-role profile (`role_arn`, `source_profile` with static keys) in a "
+            "private HOME; STS is a server on 127.0.0.1 (`AWS_ENDPOINT_URL_STS`) that counts "
+            "its calls. Commands interleaved with `python -c pass` (median %s ms). "
+            "For bedrock-token with its role cache (`~/.aws/cli/cache`, on by default) the "
+            "time is the median of the commands after the first, which are served from the "
+            "cache. bedrock-token is run as %s." % (ms(role["pass_median_s"]), role["launcher"])
+        )
+        add("")
+        add("| command | STS calls | median ms | overhead vs `python -c pass` ms |")
+        add("|---|---:|---:|---:|")
+        for name, r in role["rows"].items():
+            add(
+                "| %s | %d | %s | %s |"
+                % (name, r["sts_calls"], ms(r["median_s"]), ms(role["overhead_s"][name]))
+            )
+        add("")
+        if ROW_ROLE_OURS in role["rows"]:
+            n = role["rows"][ROW_ROLE_OURS]["sts_calls"]
+            ratios.append(
+                (
+                    "STS calls, %d commands: bedrock-token (role cache)" % role["commands"],
+                    str(n),
+                    "1",
+                    verdict(n == 1),
+                )
+            )
+            o = role["overhead_s"][ROW_ROLE_OURS]
+            ratios.append(
+                (
+                    "cached assume-role command overhead vs python -c pass",
+                    "%s ms" % ms(o),
+                    "≤ 10 ms",
+                    verdict(o <= 0.010),
+                )
+            )
+        if ROW_ROLE_OFFICIAL in role["rows"]:
+            n = role["rows"][ROW_ROLE_OFFICIAL]["sts_calls"]
+            ratios.append(
+                (
+                    "STS calls, %d commands: official provide_token()" % role["commands"],
+                    str(n),
+                    "",
+                    "",
+                )
+            )
+
     add("## Ratios and targets")
     add("")
     add("| ratio | value | target | met |")
@@ -1061,6 +1255,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ("cli", lambda home: bench_cli(cfg, home)),
         ("size", lambda home: bench_size()),
         ("file_chain", lambda home: bench_file_chain(cfg, home)),
+        ("role", lambda home: bench_role(cfg, home)),
     ]
     seconds: Dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="btl-bench-") as home:

@@ -39,6 +39,10 @@ ROWS = [
     "| import botocore.session / import ours |",
     "| bedrock_token_lite.provide_token() |",
     "| provide_token from file: official / ours |",
+    "| bedrock-token --no-cache, assume-role profile |",
+    "| official provide_token() in python -c, assume-role profile |",
+    "| STS calls, 3 commands: bedrock-token (role cache) | 1 | 1 | yes |",
+    "| STS calls, 3 commands: official provide_token() | 3 |",
 ]
 HEADINGS = [
     "## 1. Per-token cost",
@@ -46,6 +50,7 @@ HEADINGS = [
     "## 3. CLI cold start",
     "## 4. Installed size",
     "## 5. provide_token() from ~/.aws/credentials",
+    "## 6. Assumed role: 3 consecutive commands against a loopback STS",
     "## Ratios and targets",
 ]
 
@@ -99,3 +104,8 @@ def test_quick_run_prints_every_table(tmp_path: Path) -> None:
     assert figures["imports"]["heavy_loaded_by_import"] == []
     assert figures["size"]["bedrock-token-lite"]["bytes"] > 0
     assert figures["cli"]["wall_s"]["python -c pass"]["median_s"] > 0
+    # The role cache: one STS call for all the commands; one per command without it.
+    role = figures["role"]["rows"]
+    assert role["bedrock-token, assume-role profile (role cache)"]["sts_calls"] == 1
+    assert role["bedrock-token --no-cache, assume-role profile"]["sts_calls"] == 3
+    assert role["official provide_token() in python -c, assume-role profile"]["sts_calls"] == 3

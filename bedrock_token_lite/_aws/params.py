@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .._source_errors import ParamValidationError
-
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Dict, List, Tuple
@@ -43,6 +41,8 @@ def validate_lengths(params: List[Tuple[str, Any]]) -> None:
             % (kind, name, size, bound, kind, limit)
         )
     if problems:
+        from .._source_errors import ParamValidationError
+
         raise ParamValidationError("\n".join(problems))
 
 

@@ -21,7 +21,7 @@ from .retries import DEFAULT_TIMEOUT, send_with_retries
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, List, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from xml.etree.ElementTree import Element
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .http import Response
     from .retries import Request, Sleep, Transport
 
-__all__ = ["account_id_from_arn", "call_sts", "parse_timestamp"]
+__all__ = ["account_id_from_arn", "call_sts", "call_sts_response", "parse_timestamp"]
 
 STS_VERSION = "2011-06-15"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
@@ -117,14 +117,54 @@ def call_sts(
     sleep: Optional[Sleep] = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Credentials:
-    """Call STS ``operation`` (``AssumeRole``, ``AssumeRoleWithWebIdentity``).
+    """:func:`call_sts_response`, as :class:`Credentials` with ``method``."""
+    answer = call_sts_response(
+        operation,
+        params,
+        config=config,
+        credentials=credentials,
+        region=region,
+        method=method,
+        clock=clock,
+        transport=transport,
+        sleep=sleep,
+        timeout=timeout,
+    )
+    values = answer["Credentials"]
+    return Credentials(
+        values["AccessKeyId"],
+        values["SecretAccessKey"],
+        values["SessionToken"],
+        values["Expiration"],
+        account_id=values.get("AccountId"),
+        method=method,
+    )
+
+
+def call_sts_response(
+    operation: str,
+    params: List[Tuple[str, Any]],
+    *,
+    config: ClientConfig,
+    credentials: Any = None,
+    region: Optional[str] = None,
+    method: str,
+    clock: Optional[Clock] = None,
+    transport: Optional[Transport] = None,
+    sleep: Optional[Sleep] = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Dict[str, Any]:
+    """Call STS ``operation`` (``AssumeRole``, ``AssumeRoleWithWebIdentity``); botocore's answer.
 
     ``params`` are the request parameters in botocore's order; they are
     checked against the model's limits first.  ``credentials`` signs the
     request (SigV4, service ``sts``); ``None`` sends it unsigned.  ``region``
-    is the client region (default: the config's).  The answer's
-    ``Credentials`` become :class:`Credentials` with ``method`` and the
-    account id from ``AssumedRoleUser/Arn``.
+    is the client region (default: the config's).  The answer is the dict
+    botocore's client returns and caches: ``Credentials`` (``Expiration`` a
+    ``datetime``; ``AccountId`` from ``AssumedRoleUser/Arn``, as botocore's
+    fetchers add it), ``AssumedRoleUser``, the operation's other fields and
+    ``ResponseMetadata``.  A missing or unreadable credential field raises
+    ``CredentialRetrievalError`` naming ``method``.
     """
     from urllib.parse import urlencode
 
@@ -172,7 +212,7 @@ def call_sts(
         sleep=sleep,
         timeout=timeout,
     )
-    return _sts_credentials(response, operation, method)
+    return _sts_answer(response, operation, method)
 
 
 def _has_path(url: str) -> bool:
@@ -181,7 +221,11 @@ def _has_path(url: str) -> bool:
     return bool(urlsplit(url).path)
 
 
-def _sts_credentials(response: Response, operation: str, method: str) -> Credentials:
+#: The scalar fields of the AssumeRole / AssumeRoleWithWebIdentity results botocore returns.
+_RESULT_FIELDS = ("SourceIdentity", "SubjectFromWebIdentityToken", "Provider", "Audience")
+
+
+def _sts_answer(response: Response, operation: str, method: str) -> Dict[str, Any]:
     from .._errors import CredentialRetrievalError
 
     try:
@@ -190,7 +234,7 @@ def _sts_credentials(response: Response, operation: str, method: str) -> Credent
         raise _parse_failure(response.body, exc, show_body=False) from None
     result = _child(root, operation + "Result")
     creds = _child(result, "Credentials")
-    values = {
+    values: Dict[str, Any] = {
         name: _find_text(creds, name)
         for name in ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")
     }
@@ -213,12 +257,31 @@ def _sts_credentials(response: Response, operation: str, method: str) -> Credent
             "has no timezone)" % (operation,),
             source="STS %s" % (operation,),
         )
+    values["Expiration"] = expiry
+    answer: Dict[str, Any] = {"Credentials": values}
+    user = _child(result, "AssumedRoleUser")
+    if user is not None:
+        answer["AssumedRoleUser"] = {
+            name: text
+            for name in ("AssumedRoleId", "Arn")
+            for text in (_find_text(user, name),)
+            if text is not None
+        }
+    size = _find_text(result, "PackedPolicySize")
+    if size is not None and size.isdigit():
+        answer["PackedPolicySize"] = int(size)
+    for name in _RESULT_FIELDS:
+        text = _find_text(result, name)
+        if text is not None:
+            answer[name] = text
     account_id = account_id_from_arn(_find_text(result, "AssumedRoleUser", "Arn"))
-    return Credentials(
-        values["AccessKeyId"] or "",
-        values["SecretAccessKey"] or "",
-        values["SessionToken"],
-        expiry,
-        account_id=account_id,
-        method=method,
-    )
+    if account_id is not None:
+        values["AccountId"] = account_id
+    metadata: Dict[str, Any] = {}
+    request_id = _find_text(root, "ResponseMetadata", "RequestId")
+    if request_id is not None:
+        metadata["RequestId"] = request_id
+    metadata["HTTPStatusCode"] = response.status
+    metadata["HTTPHeaders"] = dict(response.headers)
+    answer["ResponseMetadata"] = metadata
+    return answer

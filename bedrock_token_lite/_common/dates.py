@@ -112,6 +112,9 @@ def parse_timestamp(value: Any, source: str = "timestamp", *, allow_naive: bool 
             value=value,
         )
     text = value.strip()
+    fast = _fast_utc(text)
+    if fast is not None:
+        return fast
     for pattern in _compiled():
         match = pattern.fullmatch(text)
         if match is not None:
@@ -122,6 +125,46 @@ def parse_timestamp(value: Any, source: str = "timestamp", *, allow_naive: bool 
         source=source,
         value=value,
     )
+
+
+#: Where ``YYYY-MM-DDTHH:MM:SS`` has its digits.
+_DIGIT_AT = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+_UTC_ZONES = ("Z", "z", "UTC", "GMT", "+00:00")
+
+
+def _fast_utc(text: str) -> Optional[datetime]:
+    """``YYYY-MM-DDTHH:MM:SS`` then ``Z``, ``UTC``, ``GMT`` or ``+00:00``, read without ``re``.
+
+    The forms STS answers and botocore's credential caches hold; the regular
+    expressions (and ``re`` itself, ~2 ms to import) are left for the rest.
+    ``None`` when ``text`` is not one of these forms or not a valid instant:
+    the full parser then gives the answer (or the error).
+    """
+    if (
+        len(text) < 20
+        or text[19:] not in _UTC_ZONES
+        or text[4] != "-"
+        or text[7] != "-"
+        or text[10] not in "Tt "
+        or text[13] != ":"
+        or text[16] != ":"
+    ):
+        return None
+    for i in _DIGIT_AT:
+        if not "0" <= text[i] <= "9":
+            return None
+    try:
+        return datetime(
+            int(text[0:4]),
+            int(text[5:7]),
+            int(text[8:10]),
+            int(text[11:13]),
+            int(text[14:16]),
+            int(text[17:19]),
+            tzinfo=timezone.utc,
+        )
+    except ValueError:
+        return None
 
 
 def _build(parts: Any, value: str, source: str, allow_naive: bool = False) -> datetime:

@@ -68,7 +68,7 @@ class RefreshableCredentials:
         advisory_seconds: float = ADVISORY_REFRESH_SECONDS,
         mandatory_seconds: float = MANDATORY_REFRESH_SECONDS,
     ) -> None:
-        import threading
+        from _thread import allocate_lock  # threading's Lock, without importing threading
 
         self._refresh_using = refresh
         self._current = initial
@@ -76,7 +76,7 @@ class RefreshableCredentials:
         self._clock: Clock = clock or utc_now
         self._advisory = advisory_seconds
         self._mandatory = mandatory_seconds
-        self._lock: threading.Lock = threading.Lock()
+        self._lock: threading.Lock = allocate_lock()
         if initial is not None:
             self._check_expiry(initial)
 

@@ -12,22 +12,23 @@ from .._errors import CredentialRetrievalError, InvalidConfigError, PartialCrede
 # The STS client, refreshable credentials, datetime and the rarer errors load only
 # once a profile has a role_arn: the chain asks this provider before the files
 # for every profile, and most profiles have none.
+from .cache import CACHE_EXPIRY_WINDOW_SECONDS, CachedFetcher, dumps_sorted
 from .context import CallHooks
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
     from .._aws.client import ClientConfig
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .cache import CredentialCache
     from .context import SourceContext
 
 __all__ = [
     "CREDENTIAL_SOURCES",
     "AssumeRoleProvider",
-    "CachedFetcher",
     "assume_role_cache_key",
     "default_mfa_prompter",
     "session_params",
@@ -35,8 +36,9 @@ __all__ = [
 
 #: The ``credential_source`` values botocore accepts (exact, case-sensitive).
 CREDENTIAL_SOURCES = ("EcsContainer", "Ec2InstanceMetadata", "Environment")
-#: A cached assumed role is reused while more than this many seconds remain.
-CACHE_EXPIRY_WINDOW_SECONDS = 15 * 60
+
+#: --min-valid keeps a cached role only with this much more left (the token is signed later).
+MIN_VALID_MARGIN = 30
 
 if TYPE_CHECKING:  # pragma: no cover
     Prompter = Callable[[str], str]
@@ -68,45 +70,31 @@ def assume_role_cache_key(params: List[Tuple[str, Any]], generated_session_name:
     ``params`` exclude ``TokenCode`` and ``WebIdentityToken``; a generated
     ``RoleSessionName`` is left out; a ``Policy`` is compared as parsed JSON.
     """
-    import hashlib
-    import json
-
     args: Dict[str, Any] = dict(params)
     if generated_session_name:
         args.pop("RoleSessionName", None)
     if "Policy" in args:
+        import json
+
         args["Policy"] = json.loads(args["Policy"])
-    digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest()  # noqa: S324
+    digest = _sha1_hex(dumps_sorted(args).encode("utf-8"))
     return digest.replace(":", "_").replace(os.sep, "_").replace("/", "_")
 
 
-class CachedFetcher:
-    """Fetch through a shared in-memory cache, like botocore's ``CachedCredentialFetcher``.
+def _sha1_hex(data: bytes) -> str:
+    """SHA-1 of a cache key: CPython's built-in one unless ``hashlib`` (OpenSSL) is loaded."""
+    import sys
 
-    An entry is reused while at least 15 minutes remain before it expires.
-    """
+    if "hashlib" not in sys.modules:
+        try:
+            from _sha1 import sha1  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:  # pragma: no cover - a build without it
+            pass
+        else:
+            return str(sha1(data).hexdigest())
+    import hashlib
 
-    def __init__(
-        self,
-        key: str,
-        fetch: Callable[[], Credentials],
-        cache: MutableMapping[str, Any],
-        clock: Clock,
-    ) -> None:
-        self.key = key
-        self._fetch = fetch
-        self._cache = cache
-        self._clock = clock
-
-    def __call__(self) -> Credentials:
-        cached = self._cache.get(self.key)
-        if isinstance(cached, Credentials) and cached.expiry is not None:
-            remaining = (cached.expiry - self._clock()).total_seconds()
-            if remaining >= CACHE_EXPIRY_WINDOW_SECONDS:
-                return cached
-        fresh = self._fetch()
-        self._cache[self.key] = fresh
-        return fresh
+    return hashlib.sha1(data).hexdigest()  # noqa: S324 - botocore's cache key, not security
 
 
 class _MFARefresher:
@@ -178,7 +166,13 @@ class AssumeRoleProvider(CallHooks):
       ``credential_source`` (``Environment``, ``EcsContainer``,
       ``Ec2InstanceMetadata``) or ``None``; without it only ``Environment``
       works.
-    * ``cache`` is shared with the other STS/SSO providers of one resolver.
+    * ``cache`` is where assumed roles are cached (botocore's ``cache=``
+      shape: ``__contains__``, ``__getitem__`` raising ``KeyError``,
+      ``__setitem__``; entries are the STS answers, as botocore stores them).
+      By default a dict shared with the other STS/SSO providers of one
+      resolver; a :class:`~bedrock_token_lite.JSONFileCache` shares them with
+      the AWS CLI and botocore.  A cached role with at least 15 minutes left
+      is used without calling STS (and without asking for an MFA code).
     * ``mfa_prompter(prompt)`` returns the MFA code; by default it asks on the
       terminal and fails clearly without one.
     * ``sts_region`` overrides the session region for the STS client.
@@ -198,7 +192,7 @@ class AssumeRoleProvider(CallHooks):
         explicit_profile: bool = False,
         source_chain: Optional[Callable[[str], Any]] = None,
         credential_sourcer: Optional[Callable[[str], Any]] = None,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
         mfa_prompter: Optional[Prompter] = None,
         sts_region: Optional[str] = None,
         clock: Optional[Clock] = None,
@@ -225,8 +219,10 @@ class AssumeRoleProvider(CallHooks):
     ) -> AssumeRoleProvider:
         """The provider of the session profile of ``ctx``, as the chain builds it."""
         provider = cls.__new__(cls)
-        provider._setup(ctx.config, source_chain, credential_sourcer, ctx.cache, None, None)
+        cache = ctx.chain_role_cache()
+        provider._setup(ctx.config, source_chain, credential_sourcer, cache, None, None)
         provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
+        provider._min_valid = ctx.min_valid
         return provider
 
     def _setup(
@@ -234,7 +230,7 @@ class AssumeRoleProvider(CallHooks):
         config: SessionConfig,
         source_chain: Optional[Callable[[str], Any]],
         credential_sourcer: Optional[Callable[[str], Any]],
-        cache: Optional[MutableMapping[str, Any]],
+        cache: Optional[CredentialCache],
         mfa_prompter: Optional[Prompter],
         sts_region: Optional[str],
     ) -> None:
@@ -243,9 +239,11 @@ class AssumeRoleProvider(CallHooks):
         self._profile_name = config.profile_name
         self._source_chain = source_chain
         self._credential_sourcer = credential_sourcer
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self.cache: CredentialCache = {} if cache is None else cache
         self._prompter = mfa_prompter or default_mfa_prompter
         self._sts_region = sts_region
+        #: Seconds the resolved role's credentials must still last to be taken from the cache.
+        self._min_valid: float = 0
 
     def load(self) -> Optional[DeferredRefreshableCredentials]:
         config = self._config.load_config()
@@ -253,11 +251,14 @@ class AssumeRoleProvider(CallHooks):
         profile = profiles.get(self._profile_name, {})
         if not _has_assume_role_config(profile):
             return None
-        from .._aws.client import ClientConfig
-
-        client_config = ClientConfig.for_session(self._config, region=self._sts_region)
+        # The STS client's settings are read on the first call, as botocore creates
+        # its client then: a cached role needs neither them nor the STS modules.
+        client_config = _LazyClientConfig(self._config, self._sts_region)
         visited = [self._profile_name]
-        return self._assume(self._profile_name, profiles, visited, client_config)
+        window = None
+        if self._min_valid:
+            window = max(CACHE_EXPIRY_WINDOW_SECONDS, self._min_valid + MIN_VALID_MARGIN)
+        return self._assume(self._profile_name, profiles, visited, client_config, window)
 
     # -- internals -----------------------------------------------------------
 
@@ -266,7 +267,8 @@ class AssumeRoleProvider(CallHooks):
         name: str,
         profiles: Mapping[str, Config],
         visited: List[str],
-        client_config: ClientConfig,
+        client_config: _LazyClientConfig,
+        window: Optional[float] = None,
     ) -> DeferredRefreshableCredentials:
         profile = profiles[name]
         where = 'profile "%s"' % (name,)
@@ -319,19 +321,20 @@ class AssumeRoleProvider(CallHooks):
         params, key = session_params(params, session_name, self._clock)
         frozen_params = list(params)
 
-        from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
 
-        def fetch() -> Credentials:
+        def fetch() -> Dict[str, Any]:
+            from .._aws.sts import call_sts_response
+
             request = list(frozen_params)
             if mfa_serial is not None:
                 request.append(
                     ("TokenCode", self._prompter("Enter MFA code for %s: " % mfa_serial))
                 )
-            return call_sts(
+            return call_sts_response(
                 "AssumeRole",
                 request,
-                config=client_config,
+                config=client_config.get(),
                 credentials=source,
                 method=self.METHOD,
                 clock=self._clock,
@@ -339,7 +342,9 @@ class AssumeRoleProvider(CallHooks):
                 sleep=self._sleep,
             )
 
-        refresh: Callable[[], Credentials] = CachedFetcher(key, fetch, self.cache, self._clock)
+        refresh: Callable[[], Credentials] = CachedFetcher(
+            key, fetch, self.cache, self._clock, method=self.METHOD, window=window
+        )
         if mfa_serial is not None:
             refresh = _MFARefresher(refresh)
         return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
@@ -388,7 +393,7 @@ class AssumeRoleProvider(CallHooks):
         source_profile: str,
         profiles: Mapping[str, Config],
         visited: List[str],
-        client_config: ClientConfig,
+        client_config: _LazyClientConfig,
     ) -> Any:
         profile = profiles[source_profile]
         if _has_static(profile) and self._source_chain is None:
@@ -402,6 +407,22 @@ class AssumeRoleProvider(CallHooks):
                 )
             return credentials
         return self._assume(source_profile, profiles, visited, client_config)
+
+
+class _LazyClientConfig:
+    """The STS client's settings, read once, on the first call."""
+
+    def __init__(self, config: SessionConfig, region: Optional[str]) -> None:
+        self._config = config
+        self._region = region
+        self._value: Optional[ClientConfig] = None
+
+    def get(self) -> ClientConfig:
+        if self._value is None:
+            from .._aws.client import ClientConfig
+
+            self._value = ClientConfig.for_session(self._config, region=self._region)
+        return self._value
 
 
 def _has_static(profile: Config) -> bool:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
     from .._config.session import SessionConfig
+    from .cache import CredentialCache
 
 __all__ = [
     "PROVIDER_ORDER",
@@ -113,12 +114,18 @@ def _sso(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
     return SSOProvider.from_context(ctx, profile_name=profile_name)
 
 
-def _has_sso_keys(ctx: SourceContext) -> bool:
+def _has_sso_keys(ctx: SourceContext, profile_name: Optional[str] = None) -> bool:
     """SSOProvider's first test, so that most profiles never load the SSO and STS code."""
     from .sso_profile import has_sso_keys  # a few lines; .sso itself loads the STS client
 
     profiles = ctx.config.load_config().get("profiles") or {}
-    return has_sso_keys(profiles.get(ctx.config.profile_name, {}))
+    if profile_name is None:
+        name = ctx.config.profile_name
+    else:
+        from .._config.settings import provider_profile_name
+
+        name = provider_profile_name(profile_name)
+    return has_sso_keys(profiles.get(name, {}))
 
 
 def _shared_credentials(ctx: SourceContext, profile_name: Optional[str] = None) -> Any:
@@ -196,13 +203,15 @@ def _source_chain(ctx: SourceContext, profile_name: str) -> Any:
     Web identity (environment ignored), SSO, credentials file, login,
     credential_process, config file; the first credentials win.
     """
+    # Built when reached, as the main chain's sources: a source profile with static
+    # keys (the usual case) never loads the SSO or STS code.
     providers = [
-        _web_identity(ctx, profile_name),
-        _sso(ctx, profile_name),
-        _shared_credentials(ctx, profile_name),
-        _login(ctx, profile_name),
-        _process(ctx, profile_name),
-        _config_file(ctx, profile_name),
+        _Deferred("assume-role-with-web-identity", lambda: _web_identity(ctx, profile_name)),
+        _Deferred("sso", lambda: _sso(ctx, profile_name), lambda: _has_sso_keys(ctx, profile_name)),
+        _Deferred("shared-credentials-file", lambda: _shared_credentials(ctx, profile_name)),
+        _Deferred("login", lambda: _login(ctx, profile_name)),
+        _Deferred("custom-process", lambda: _process(ctx, profile_name)),
+        _Deferred("config-file", lambda: _config_file(ctx, profile_name)),
     ]
     return CredentialResolver(providers).load_credentials()
 
@@ -259,21 +268,35 @@ def create_credential_resolver(
     *,
     environ: Optional[Mapping[str, str]] = None,
     home: Optional[str] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> CredentialResolver:
-    """botocore's ``create_credential_resolver`` for ``Session(profile=profile)``."""
-    return build_resolver(_session_config(profile, environ, home))
+    """botocore's ``create_credential_resolver`` for ``Session(profile=profile)``.
+
+    ``cache`` is :func:`resolve_credentials`'.
+    """
+    return build_resolver(_session_config(profile, environ, home), cache=cache)
 
 
-def build_resolver(config: SessionConfig) -> CredentialResolver:
+def build_resolver(
+    config: SessionConfig,
+    *,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
+    min_valid: float = 0,
+) -> CredentialResolver:
     """Build the default chain, running botocore's eager configuration checks first.
 
     Raises ``ConfigParseError``, ``ProfileNotFound``, ``InvalidConfigError``
     (non-integer IMDS timeout or attempts) and ``InvalidIMDSEndpointModeError``
     exactly where botocore raises them while building its chain, even when
-    environment credentials are set.
+    environment credentials are set.  ``cache`` becomes the cache of the
+    assume-role and web-identity providers (as the AWS CLI sets it);
+    ``cache_dir`` instead names the folder of a ``JSONFileCache`` made only when
+    one of them is reached; ``min_valid`` is the least number of seconds the credentials they take
+    from a cache must still last (the command's ``--min-valid``).
     """
     config.imds_settings()
-    ctx = SourceContext(config)
+    ctx = SourceContext(config, role_cache=cache, role_cache_dir=cache_dir, min_valid=min_valid)
     providers: List[Any] = []
     for method, factory, configured in PROVIDER_ORDER:
         if method == "env":
@@ -309,6 +332,7 @@ def resolve_credentials(
     *,
     environ: Optional[Mapping[str, str]] = None,
     home: Optional[str] = None,
+    cache: Optional[CredentialCache] = None,
 ) -> Any:
     """Credentials from the default chain, like ``botocore.session.Session(profile=profile)``.
 
@@ -317,13 +341,25 @@ def resolve_credentials(
     name and the environment variables still come first.  Raises
     :class:`NoCredentialsError` (listing what was tried) when no source is
     configured, and lets every other error propagate as botocore does.
+
+    ``cache`` (keyword only) is where assumed roles (``role_arn`` profiles and
+    web identity) are cached, as the AWS CLI sets it up: pass
+    ``JSONFileCache()`` to reuse the roles ``aws`` and botocore cached in
+    ``~/.aws/cli/cache`` and to cache new ones there.  Without it roles are
+    cached in memory for this call only, as botocore does.
     """
-    return resolve_with_config(_session_config(profile, environ, home))
+    return resolve_with_config(_session_config(profile, environ, home), cache=cache)
 
 
-def resolve_with_config(config: SessionConfig) -> Any:
+def resolve_with_config(
+    config: SessionConfig,
+    *,
+    cache: Optional[CredentialCache] = None,
+    cache_dir: Optional[str] = None,
+    min_valid: float = 0,
+) -> Any:
     """:func:`resolve_credentials` for an existing configuration (its files already read)."""
-    resolver = build_resolver(config)
+    resolver = build_resolver(config, cache=cache, cache_dir=cache_dir, min_valid=min_valid)
     credentials = resolver.load_credentials()
     if credentials is None:
         tried = tuple(resolver.sources())

@@ -29,16 +29,17 @@ from .._source_errors import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
-from .assume_role import CachedFetcher
+from .cache import CachedFetcher, response_of
 from .context import CallHooks
 from .sso_profile import has_sso_keys
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, Dict, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
+    from .cache import CredentialCache
     from .context import SourceContext
 
 __all__ = ["SSOProvider", "sso_cache_key", "sso_token_cache_path"]
@@ -172,7 +173,7 @@ class SSOProvider(CallHooks):
         environ: Optional[Mapping[str, str]] = None,
         home: Optional[str] = None,
         explicit_profile: bool = False,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
         session_profile_name: Optional[str] = None,
         token_cache_dir: Optional[str] = None,
         clock: Optional[Clock] = None,
@@ -203,14 +204,14 @@ class SSOProvider(CallHooks):
         self,
         config: SessionConfig,
         profile_name: Optional[str],
-        cache: Optional[MutableMapping[str, Any]],
+        cache: Optional[CredentialCache],
         token_cache_dir: Optional[str],
     ) -> None:
         #: The session: its profile is the one the SSO clients' settings come from.
         self._config = config
         #: The profile resolved: the session's, or a source profile's.
         self._profile_name = config.profile_name if profile_name is None else profile_name
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self.cache: CredentialCache = {} if cache is None else cache
         self._token_cache_dir = token_cache_dir
 
     @property
@@ -255,12 +256,13 @@ class SSOProvider(CallHooks):
             def token_source() -> str:
                 return self._legacy_token(start_url)
 
-        def fetch() -> Credentials:
-            return self._get_role_credentials(
+        def fetch() -> Dict[str, Any]:
+            credentials = self._get_role_credentials(
                 client_config, sso_region, role_name, account_id, token_source
             )
+            return response_of(credentials, ProviderType="sso")
 
-        refresh = CachedFetcher(key, fetch, self.cache, self._clock)
+        refresh = CachedFetcher(key, fetch, self.cache, self._clock, method=self.METHOD)
         return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
 
     # -- configuration -------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .._common.credentials import Credentials
 from .._config.session import SessionConfig
 from .._config.settings import lookup, provider_profile_name
 from .._errors import InvalidConfigError
-from .assume_role import CachedFetcher, session_params
+from .assume_role import MIN_VALID_MARGIN, session_params
+from .cache import CACHE_EXPIRY_WINDOW_SECONDS, CachedFetcher
 
 # The STS client, refreshable credentials and datetime load only once a token
 # file is configured: the chain asks this provider for every profile.
@@ -14,11 +14,12 @@ from .context import CallHooks
 
 TYPE_CHECKING = False  # typing itself costs milliseconds to import
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Callable, List, Mapping, MutableMapping, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
     from .._aws.retries import Sleep, Transport
     from .._common.clock import Clock
     from .._common.refresh import DeferredRefreshableCredentials
+    from .cache import CredentialCache
     from .context import SourceContext
 
 __all__ = ["AssumeRoleWithWebIdentityProvider"]
@@ -44,8 +45,10 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
 
     ``session_profile_name`` names the profile whose client settings
     (endpoint, region, retries) the STS call uses when this provider serves
-    a ``source_profile``; it defaults to ``profile_name``.  The chain builds
-    it with :meth:`from_context`.
+    a ``source_profile``; it defaults to ``profile_name``.  ``cache`` is
+    :class:`AssumeRoleProvider`'s (botocore's ``cache=`` shape; a
+    :class:`~bedrock_token_lite.JSONFileCache` shares it with the AWS CLI).
+    The chain builds it with :meth:`from_context`.
     """
 
     METHOD = "assume-role-with-web-identity"
@@ -58,7 +61,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         environ: Optional[Mapping[str, str]] = None,
         home: Optional[str] = None,
         explicit_profile: bool = False,
-        cache: Optional[MutableMapping[str, Any]] = None,
+        cache: Optional[CredentialCache] = None,
         sts_region: Optional[str] = None,
         session_profile_name: Optional[str] = None,
         clock: Optional[Clock] = None,
@@ -90,8 +93,14 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         config = ctx.config
         disable_env = config.explicit_profile if profile_name is None else True
         provider = cls.__new__(cls)
-        provider._setup(config, profile_name, disable_env, ctx.cache, None)
+        # The AWS CLI gives its file cache to the chain's own provider only; a
+        # source profile's sub-chain keeps the resolver's dict, as there.
+        top = profile_name is None
+        cache = ctx.chain_role_cache() if top else ctx.cache
+        provider._setup(config, profile_name, disable_env, cache, None)
         provider._set_hooks(ctx.clock, ctx.transport, ctx.sleep)
+        if top:
+            provider._min_valid = ctx.min_valid
         return provider
 
     def _setup(
@@ -99,7 +108,7 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
         config: SessionConfig,
         profile_name: Optional[str],
         disable_env: bool,
-        cache: Optional[MutableMapping[str, Any]],
+        cache: Optional[CredentialCache],
         sts_region: Optional[str],
     ) -> None:
         self._config = config
@@ -108,8 +117,10 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
             config.profile_name if profile_name is None else provider_profile_name(profile_name)
         )
         self._disable_env = disable_env
-        self.cache: MutableMapping[str, Any] = {} if cache is None else cache
+        self.cache: CredentialCache = {} if cache is None else cache
         self._sts_region = sts_region
+        #: Seconds the credentials must still last to be taken from the cache.
+        self._min_valid: float = 0
 
     def load(self) -> Optional[DeferredRefreshableCredentials]:
         config = self._config.load_config()
@@ -135,20 +146,23 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
             params.append(("RoleSessionName", session_name))
         params.append(("RoleArn", role_arn))
         params, key = session_params(params, session_name, self._clock)
-        from .._aws.client import ClientConfig
-        from .._aws.sts import call_sts
         from .._common.refresh import DeferredRefreshableCredentials
-        from .._common.token_file import read_token_file
 
-        client_config = ClientConfig.for_session(self._config, region=self._sts_region)
         path = token_path
 
-        def fetch() -> Credentials:
+        def fetch() -> Dict[str, Any]:
+            # Read on the first call, as botocore creates its client then: a cached
+            # answer needs neither the client settings nor the STS modules.
+            from .._aws.client import ClientConfig
+            from .._aws.sts import call_sts_response
+            from .._common.token_file import read_token_file
+
+            client_config = ClientConfig.for_session(self._config, region=self._sts_region)
             token = read_token_file(
                 path,
                 "web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file)",
             )
-            return call_sts(
+            return call_sts_response(
                 "AssumeRoleWithWebIdentity",
                 [*params, ("WebIdentityToken", token)],
                 config=client_config,
@@ -159,5 +173,10 @@ class AssumeRoleWithWebIdentityProvider(CallHooks):
                 sleep=self._sleep,
             )
 
-        refresh = CachedFetcher(key, fetch, self.cache, self._clock)
+        window = None
+        if self._min_valid:
+            window = max(CACHE_EXPIRY_WINDOW_SECONDS, self._min_valid + MIN_VALID_MARGIN)
+        refresh = CachedFetcher(
+            key, fetch, self.cache, self._clock, method=self.METHOD, window=window
+        )
         return DeferredRefreshableCredentials(refresh, method=self.METHOD, clock=self._clock)
