@@ -204,14 +204,18 @@ def wrap_foreign(error: BaseException, message: str, base: Any = ForeignCodeErro
     """``error`` as an instance of ``base`` (one of this family's classes) saying ``message``.
 
     The instance is also of ``error``'s class where Python allows that
-    combination and ``error`` is an ``Exception`` (never a ``KeyboardInterrupt``
-    or ``SystemExit``), so an ``except`` written for the original still catches it;
+    combination and ``error`` is an ``Exception`` (never a ``KeyboardInterrupt``,
+    ``SystemExit`` or ``MemoryError``), so an ``except`` written for the original still
+    catches it;
     the original's attributes are copied and the original is ``.original``.
     Raise the result outside the ``except`` block that caught ``error``, so the
     original's text is not reachable as ``__context__``.
     """
     cls = type(error)
-    kind: Any = _FOREIGN_KINDS.get((base, cls)) if isinstance(error, Exception) else base
+    # Never combined: what is not an Exception (KeyboardInterrupt), and MemoryError, whose
+    # instances CPython 3.7 recycles through a free list whatever their class.
+    combine = isinstance(error, Exception) and not isinstance(error, MemoryError)
+    kind: Any = _FOREIGN_KINDS.get((base, cls)) if combine else base
     if kind is None:
         name = "%s[%s]" % (type_name(base), type_name(cls))
         body = {
