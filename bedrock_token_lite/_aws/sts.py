@@ -105,31 +105,10 @@ def _sts_error(response: Response) -> Tuple[str, str]:
 
 
 def call_sts(
-    operation: str,
-    params: List[Tuple[str, Any]],
-    *,
-    config: ClientConfig,
-    credentials: Any = None,
-    region: Optional[str] = None,
-    method: str,
-    clock: Optional[Clock] = None,
-    transport: Optional[Transport] = None,
-    sleep: Optional[Sleep] = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    operation: str, params: List[Tuple[str, Any]], *, method: str, **options: Any
 ) -> Credentials:
-    """:func:`call_sts_response`, as :class:`Credentials` with ``method``."""
-    answer = call_sts_response(
-        operation,
-        params,
-        config=config,
-        credentials=credentials,
-        region=region,
-        method=method,
-        clock=clock,
-        transport=transport,
-        sleep=sleep,
-        timeout=timeout,
-    )
+    """:func:`call_sts_response` (same keyword arguments), as :class:`Credentials`."""
+    answer = call_sts_response(operation, params, method=method, **options)
     values = answer["Credentials"]
     return Credentials(
         values["AccessKeyId"],
