@@ -47,7 +47,8 @@ usage: bedrock-token [--region REGION] [--profile PROFILE] [--expiry DURATION]
                      [--verbose] [--min-valid DURATION] [--no-cache]
        bedrock-token inspect [--json] [--check [--min-valid DURATION]] [TOKEN]
        bedrock-token exec [--region R] [--profile P] [--expiry D] [--env-var NAME]...
-                          [--token-only] [--verbose] -- COMMAND [ARG...]
+                          [--token-only] [--min-valid D] [--no-cache] [--verbose]
+                          -- COMMAND [ARG...]
 
 Print an Amazon Bedrock short-term API key (bearer token) and a newline.
 
