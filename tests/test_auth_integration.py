@@ -9,14 +9,12 @@ import shutil
 import ssl
 import subprocess
 import sys
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+from typing import Dict, Iterator
 
 import pytest
+from _support import Endpoint, Seen, recording_server, self_signed_cert
 
 import bedrock_token_lite as btl
 
@@ -26,92 +24,26 @@ T0 = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
 NOISE = {"user-agent", "amz-sdk-invocation-id", "amz-sdk-request", "x-amzn-trace-id"}
 
 
-class Seen(NamedTuple):
-    method: str
-    path: str
-    headers: Dict[str, str]
-    body: bytes
-
-
-class _Server(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-    seen: List[Seen]
-
-
-class _Recorder(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.seen.append(Seen(self.command, self.path, headers, body))
-        payload = b"{}"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class Endpoint(NamedTuple):
-    url: str
-    seen: List[Seen]
-
-
-def _serve(context: Optional[ssl.SSLContext]) -> Iterator[Endpoint]:
-    server = _Server(("127.0.0.1", 0), _Recorder)
-    server.seen = []
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    scheme = "https" if context is not None else "http"
-    try:
-        yield Endpoint("%s://127.0.0.1:%d" % (scheme, server.server_address[1]), server.seen)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def http() -> Iterator[Endpoint]:
-    yield from _serve(None)
+    yield from recording_server()
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A self-signed certificate for 127.0.0.1, made with the openssl command."""
+    """A folder with a self-signed certificate for 127.0.0.1 (``cert.pem``, ``cert.key``)."""
     if shutil.which("openssl") is None:
         pytest.skip("the openssl command is needed to make a test certificate")
     folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )  # fmt: skip
+    self_signed_cert(folder)
     return folder
 
 
 @pytest.fixture
 def https(certificate: Path) -> Iterator[Endpoint]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(str(certificate / "cert.pem"), str(certificate / "key.pem"))
-    yield from _serve(context)
+    context.load_cert_chain(str(certificate / "cert.pem"), str(certificate / "cert.key"))
+    yield from recording_server(context)
 
 
 class Clock:

@@ -19,16 +19,13 @@ import shutil
 import ssl
 import subprocess
 import sys
-import threading
 import zipfile
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from typing import Any, Callable, Dict, Iterator, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
 import pytest
-from _support import ROOT, self_signed_cert
+from _support import ROOT, Endpoint, Seen, recording_server, self_signed_cert
 
 import bedrock_token_lite as btl
 import bedrock_token_lite._provider
@@ -92,13 +89,6 @@ def test_every_recipe_is_found_once() -> None:
 # -- the stand-in for Bedrock -------------------------------------------------------
 
 
-class Seen(NamedTuple):
-    method: str
-    path: str
-    headers: Dict[str, str]
-    body: bytes
-
-
 _CHAT = {
     "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "m",
     "choices": [{"index": 0, "finish_reason": "stop",
@@ -129,64 +119,9 @@ def _answer_for(path: str) -> Dict[str, Any]:
     return {}
 
 
-class _Server(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-    seen: List[Seen]
-    after_each: Callable[[], None]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.seen.append(Seen(self.command, self.path, headers, body))
-        payload = json.dumps(_answer_for(self.path.split("?")[0])).encode()
-        self.server.after_each()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class Endpoint(NamedTuple):
-    url: str
-    seen: List[Seen]
-    server: _Server
-
-
-def _serve(context: Optional[ssl.SSLContext]) -> Iterator[Endpoint]:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.seen = []
-    server.after_each = lambda: None
-    if context is not None:
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    scheme = "https" if context is not None else "http"
-    try:
-        yield Endpoint(
-            "%s://127.0.0.1:%d" % (scheme, server.server_address[1]), server.seen, server
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def http() -> Iterator[Endpoint]:
-    yield from _serve(None)
+    yield from recording_server(answer=_answer_for)
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +136,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def https(certificate: Path) -> Iterator[Endpoint]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(certificate), str(certificate.with_suffix(".key")))
-    yield from _serve(context)
+    yield from recording_server(context, answer=_answer_for)
 
 
 class Clock:

@@ -19,16 +19,13 @@ a timeout.  The valid documents come from a per-source ``route`` callable:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import socket
-import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from _strategies import nasty_text
+from _support import ConnectionServer
 from hypothesis import strategies as st
-
-HOST = "127.0.0.1"
 
 #: (method, path) -> the body a well-behaved endpoint sends for it.
 Route = Callable[[str, str], bytes]
@@ -325,7 +322,7 @@ def xml_text(value: Any) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
-class ScriptServer:
+class ScriptServer(ConnectionServer):
     """A TCP server on 127.0.0.1 answering the ``n``-th request with ``script[n]`` (last repeats).
 
     Each connection: one request is read (headers, and the body its
@@ -337,29 +334,7 @@ class ScriptServer:
         self.script = script
         self.route = route
         self.requests: List[bytes] = []
-        self._stop = threading.Event()
-        self._threads: List[threading.Thread] = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind((HOST, 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.05)
-        self.port = int(self._listener.getsockname()[1])
-        self.url = "http://%s:%d" % (HOST, self.port)
-        self._accepter = threading.Thread(target=self._accept)
-        self._accepter.daemon = True
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            thread = threading.Thread(target=self._answer, args=(conn,))
-            thread.daemon = True
-            self._threads.append(thread)
-            thread.start()
+        super().__init__()
 
     def _read(self, conn: socket.socket) -> bytes:
         data = b""
@@ -381,28 +356,10 @@ class ScriptServer:
             body += chunk
         return head + b"\r\n\r\n" + body
 
-    def _answer(self, conn: socket.socket) -> None:
-        try:
-            conn.settimeout(2.0)
-            request = self._read(conn)
-            index = len(self.requests)
-            self.requests.append(request)
-            answer = self.script[min(index, len(self.script) - 1)]
-            conn.sendall(answer.render(request, self.route))
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            conn.close()
-
-    def __enter__(self) -> ScriptServer:
-        self._accepter.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._accepter.join(5)
-        self._listener.close()
-        for thread in self._threads:
-            thread.join(5)
+    def handle(self, conn: socket.socket) -> None:
+        conn.settimeout(2.0)
+        request = self._read(conn)
+        index = len(self.requests)
+        self.requests.append(request)
+        answer = self.script[min(index, len(self.script) - 1)]
+        conn.sendall(answer.render(request, self.route))

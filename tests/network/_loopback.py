@@ -17,6 +17,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
+from _support import ConnectionServer
+
 HOST = "127.0.0.1"
 
 
@@ -204,7 +206,7 @@ def elapsed(func: Callable[[], Any]) -> Tuple[Any, float]:
     return result, time.monotonic() - start
 
 
-class RawServer:
+class RawServer(ConnectionServer):
     """A TCP server on 127.0.0.1 that answers every connection with raw bytes, as told.
 
     For responses :mod:`http.server` cannot produce: ``head`` (status line and
@@ -233,32 +235,7 @@ class RawServer:
         self.stall = stall
         self.drip_body = drip_body
         self.limit = limit
-        self.max_connections = max_connections
-        self.connections = 0
-        self._stop = threading.Event()
-        self._threads: List[threading.Thread] = []
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind((HOST, 0))
-        self._listener.listen(16)
-        self._listener.settimeout(0.05)
-        self.port = int(self._listener.getsockname()[1])
-        self.url = "http://%s:%d" % (HOST, self.port)
-        self._accepter = threading.Thread(target=self._accept)
-        self._accepter.daemon = True
-
-    def _accept(self) -> None:
-        while not self._stop.is_set() and self.connections < self.max_connections:
-            try:
-                conn, _ = self._listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            thread = threading.Thread(target=self._answer, args=(conn,))
-            thread.daemon = True
-            self._threads.append(thread)
-            thread.start()
+        super().__init__(max_connections)
 
     def _send(self, conn: socket.socket, data: bytes, drip: float, ends: float) -> bool:
         if not drip:
@@ -270,38 +247,20 @@ class RawServer:
             conn.sendall(data[i : i + 1])
         return True
 
-    def _answer(self, conn: socket.socket) -> None:
+    def handle(self, conn: socket.socket) -> None:
         ends = time.monotonic() + self.limit
-        try:
-            conn.settimeout(1.0)
-            request = b""
-            while b"\r\n\r\n" not in request and len(request) < 65536:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                request += chunk
-            if not self._send(conn, self.head, self.drip_head, ends):
+        conn.settimeout(1.0)
+        request = b""
+        while b"\r\n\r\n" not in request and len(request) < 65536:
+            chunk = conn.recv(65536)
+            if not chunk:
                 return
-            if self.stall and self._stop.wait(min(self.stall, max(0.0, ends - time.monotonic()))):
-                return
-            self._send(conn, self.body, self.drip_body, ends)
-        except OSError:
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            conn.close()
-
-    def __enter__(self) -> RawServer:
-        self._accepter.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._accepter.join(5)
-        self._listener.close()
-        for thread in self._threads:
-            thread.join(5)
+            request += chunk
+        if not self._send(conn, self.head, self.drip_head, ends):
+            return
+        if self.stall and self._stop.wait(min(self.stall, max(0.0, ends - time.monotonic()))):
+            return
+        self._send(conn, self.body, self.drip_body, ends)
 
 
 def guarded(func: Callable[[], Any], guard: float) -> Tuple[Any, float]:

@@ -287,6 +287,29 @@ def _scenarios() -> List[Any]:
             "equal",
         ),
         ("disabled-TRUE", routes(), {"AWS_EC2_METADATA_DISABLED": "TRUE"}, "", "equal"),
+        # A charset that names no text encoding: botocore's bare LookupError, ours a
+        # library error that is also one (its text is ours, naming the endpoint).
+        (
+            "role-charset-unknown",
+            routes(
+                roles=[Reply(200, "role", headers={"Content-Type": "text/plain; charset=nope"})]
+            ),
+            {},
+            "",
+            "any",
+        ),
+        # Credentials that are not UTF-8: retried as invalid JSON, then given up on.
+        (
+            "creds-not-utf8",
+            routes(
+                creds=[
+                    Reply(200, b'{"Code": "\xff"}', headers={"Content-Type": "application/json"})
+                ]
+            ),
+            {},
+            "",
+            "equal",
+        ),
         (
             "disabled-config-ignored",
             routes(),

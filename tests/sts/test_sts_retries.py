@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import random
 import socket
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from _support import requires_botocore_143, sample
+from _support import ConnectionServer, requires_botocore_143, sample
 from sts_harness import (
     ROLE_ARN,
     SOURCE_AK,
@@ -182,34 +181,12 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class _Dropper:
+class _Dropper(ConnectionServer):
     """A loopback listener that accepts each connection and closes it at once."""
 
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = int(self.sock.getsockname()[1])
-        self.accepted = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.accepted += 1
-            conn.recv(65536)
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        conn.settimeout(1.0)
+        conn.recv(65536)
 
 
 def _setup(case: Case, server: FakeAWS, home: Path) -> Dict[str, str]:
@@ -257,24 +234,19 @@ def run_both(case: Case, tmp_path: Path) -> Tuple[Dict[str, Any], List[float], i
         env = _setup(case, server, home)
         if case.kind == "refused":
             env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:%d" % _closed_port()
-        dropper = _Dropper() if case.kind == "dropped" else None
-        try:
-            if dropper is not None:
-                env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:%d" % dropper.port
+        with _Dropper() as dropper:
+            if case.kind == "dropped":
+                env["AWS_ENDPOINT_URL_STS"] = dropper.url
             _script(server, case.answers)
             theirs = run_botocore(env, seed=SEED, record_sleep=True)
-            their_count = len(server.requests) + (dropper.accepted if dropper else 0)
+            their_count = len(server.requests) + dropper.connections
             server.reset()
-            if dropper is not None:
-                dropper.accepted = 0
+            dropper.connections = 0
             _script(server, case.answers)
             delays: List[float] = []
             random.seed(SEED)
             ours = run_ours(env, sleep=delays.append)
-            our_count = len(server.requests) + (dropper.accepted if dropper else 0)
-        finally:
-            if dropper is not None:
-                dropper.close()
+            our_count = len(server.requests) + dropper.connections
     if theirs.get("error") == "InvalidMaxRetryAttemptsError":  # one class here
         assert ours.get("error") == "InvalidConfigError", (ours, theirs)
     else:
