@@ -45,6 +45,21 @@ requires_botocore_143 = pytest.mark.skipif(
     "(this Python cannot install it, or it is missing)",
 )
 
+
+def _console_script() -> Optional[str]:
+    import shutil
+    import sys
+
+    local = Path(sys.executable).parent / "bedrock-token"
+    return str(local) if local.exists() else shutil.which("bedrock-token")
+
+
+#: The installed ``bedrock-token`` script (beside this Python first), or None.
+CONSOLE_SCRIPT = _console_script()
+requires_console_script = pytest.mark.skipif(
+    CONSOLE_SCRIPT is None, reason="the console script is not installed"
+)
+
 T = TypeVar("T")
 S = TypeVar("S", bound="ConnectionServer")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
-from _support import sample
+from _support import CONSOLE_SCRIPT, requires_console_script, sample
 
 import bedrock_token_lite as btl
 import bedrock_token_lite._cli
@@ -28,13 +27,8 @@ PREFIX = "bedrock-api-key-"
 POSIX = os.name == "posix"
 
 
-def _script() -> Optional[str]:
-    local = Path(sys.executable).parent / "bedrock-token"
-    return str(local) if local.exists() else shutil.which("bedrock-token")
-
-
-SCRIPT = _script()
-pytestmark = pytest.mark.skipif(SCRIPT is None, reason="the console script is not installed")
+SCRIPT = CONSOLE_SCRIPT
+pytestmark = requires_console_script
 
 
 @pytest.fixture

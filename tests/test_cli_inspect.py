@@ -10,14 +10,13 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import pytest
+from _support import CONSOLE_SCRIPT, requires_console_script
 
 import bedrock_token_lite as btl
 from bedrock_token_lite import sigv4
@@ -47,13 +46,8 @@ OLD_FIELDS = {
 }
 
 
-def _script() -> Optional[str]:
-    local = Path(sys.executable).parent / "bedrock-token"
-    return str(local) if local.exists() else shutil.which("bedrock-token")
-
-
-SCRIPT = _script()
-pytestmark = pytest.mark.skipif(SCRIPT is None, reason="the console script is not installed")
+SCRIPT = CONSOLE_SCRIPT
+pytestmark = requires_console_script
 
 
 @pytest.fixture
