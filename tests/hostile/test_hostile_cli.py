@@ -59,7 +59,14 @@ regions = st.sampled_from(
     ["us-east-1", "eu-west-3", "", "US-EAST-1", "us-east-1 ", "\u00b2", "..", "a" * 300,
      "us-east-1\x1b[31m", "cn-north-1", "us-gov-west-1", "-us"]
 )  # fmt: skip
-formats = st.sampled_from(["token", "env", "json", "", "JSON", "fish", "\u00e9"])
+formats = st.sampled_from(
+    ["token", "env", "json", "", "JSON", "fish", "\u00e9", "env-no-export", "powershell",
+     "windows-cmd", "dotenv", "process"]
+)  # fmt: skip
+names = st.sampled_from(
+    ["OPENAI_API_KEY", "BEDROCK_MANTLE_API_KEY", "", "1X", "A-B", "AWS_REGION", "AWS_PROFILE",
+     "X" * 300, "\u00e9", "A B", "bedrock-api-key-ABC", "_"]
+)  # fmt: skip
 profiles = st.sampled_from(["p", "default", "missing", "", "p ", "\u00e9", "-p"])
 #: One row per option that takes a value: (spellings, values).  Extend here.
 OPTIONS: List[Tuple[List[str], st.SearchStrategy[str]]] = [
@@ -68,9 +75,11 @@ OPTIONS: List[Tuple[List[str], st.SearchStrategy[str]]] = [
     (["--expiry", "-e"], durations),
     (["--format", "-f"], formats),
     (["--process-timeout"], durations),
+    (["--min-valid"], durations),
+    (["--env-var"], names),
 ]
 #: Options without a value.
-FLAGS = ["--verbose", "-v", "--version", "-V", "--help", "-h"]
+FLAGS = ["--verbose", "-v", "--version", "-V", "--help", "-h", "--no-cache"]
 #: inspect's options with a value, and its flags.
 INSPECT_OPTIONS: List[Tuple[List[str], st.SearchStrategy[str]]] = [(["--min-valid"], durations)]
 INSPECT_FLAGS = ["--json", "--check", "--help", "-h"]
@@ -141,7 +150,10 @@ NOT_RUNNABLE = ["/nonexistent/command", "no-such-command-zz", "/", "{notexec}", 
 def exec_argv(draw: st.DrawFn, runnable: bool) -> List[str]:
     opts: List[List[str]] = draw(
         st.lists(
-            st.one_of(option_args(EXEC_OPTIONS), st.sampled_from(["-v", "-h"]).map(lambda f: [f])),
+            st.one_of(
+                option_args(EXEC_OPTIONS),
+                st.sampled_from(["-v", "-h", "--no-cache", "--token-only"]).map(lambda f: [f]),
+            ),
             max_size=3,
         )
     )
