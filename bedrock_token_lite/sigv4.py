@@ -240,7 +240,8 @@ def wrap_foreign(error: BaseException, message: str, base: Any = ForeignCodeErro
         wrapped = base.__new__(base)
     attributes = getattr(error, "__dict__", None)
     if isinstance(attributes, dict):  # a convenience for programs: ``response`` and the like
-        wrapped.__dict__.update(attributes)
+        # Not its notes: tracebacks print ``__notes__``, and a note may quote a secret.
+        wrapped.__dict__.update((k, v) for k, v in attributes.items() if k != "__notes__")
     wrapped.args = (message,)
     wrapped.original = error
     return wrapped

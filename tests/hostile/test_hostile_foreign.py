@@ -269,3 +269,20 @@ def test_the_signer_with_hostile_arguments(
         )
     else:
         outcome(lambda: sigv4.sign(method, url, **kwargs), secrets=SECRETS)
+
+
+def test_the_originals_notes_are_not_copied() -> None:
+    """Tracebacks print ``__notes__`` (Python 3.11+): a note may quote a secret too."""
+    import traceback
+
+    def noted() -> BaseException:
+        error = ValueError("x")
+        error.__notes__ = ["while refreshing with " + SECRET]  # what add_note() sets
+        return error
+
+    _, error = outcome(lambda: btl.provide_token("us-east-1", RaisingProvider(noted)))
+    assert error is not None
+    printed = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    assert SECRET not in printed
+    assert not hasattr(error, "__notes__")
+    assert error.original.__notes__  # type: ignore[attr-defined]
